@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Apache Kafka (KRaft, one node on 127.0.0.1) assembled from Maven Central artifacts.
+# usage: deploy/kafka.sh start|stop|status
+# The jars are fetched once with Maven (deploy/kafka/pom.xml) and cached in var/kafka/libs.
+source "$(dirname "$0")/lib.sh"
+
+KPORT="${ZR_KAFKA_PORT:-9092}"
+KCPORT="${ZR_KAFKA_CONTROLLER_PORT:-9093}"
+KDIR="$VAR/kafka"
+LIBS="$KDIR/libs"
+PIDFILE="$KDIR/kafka.pid"
+LOG="$VAR/log/kafka.log"
+
+need_java() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  local v
+  v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  [ "${v:-0}" -ge 17 ] || fail "Kafka 4 needs Java 17 or newer (found ${v:-none}): install openjdk-17-jre-headless"
+}
+
+fetch_jars() {
+  if [ -f "$LIBS/.complete" ]; then return; fi
+  command -v mvn >/dev/null || apt_install maven
+  say "fetching Kafka jars from Maven Central (once; cached in $LIBS)"
+  rm -rf "$LIBS"; mkdir -p "$LIBS"
+  mvn -B -q -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$LIBS" -DincludeScope=runtime \
+    || fail "Maven could not fetch the Kafka jars (see output above)"
+  touch "$LIBS/.complete"
+}
+
+running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+JAVA_OPTS=(-Xms256m -Xmx1g "-Dlog4j2.configurationFile=$ROOT/deploy/kafka/log4j2.yaml" -cp "$LIBS/*")
+
+start() {
+  need_java
+  fetch_jars
+  if running; then say "Kafka already running on 127.0.0.1:$KPORT"; return; fi
+  mkdir -p "$KDIR/data"
+  sed -e "s#@DATA_DIR@#$KDIR/data#" -e "s#@PORT@#$KPORT#" -e "s#@CONTROLLER_PORT@#$KCPORT#" \
+    "$ROOT/deploy/kafka/server.properties.in" >"$KDIR/server.properties"
+  if [ ! -f "$KDIR/data/meta.properties" ]; then
+    say "formatting Kafka storage (KRaft)"
+    [ -f "$KDIR/cluster-id" ] || java "${JAVA_OPTS[@]}" kafka.tools.StorageTool random-uuid >"$KDIR/cluster-id"
+    java "${JAVA_OPTS[@]}" kafka.tools.StorageTool format -t "$(cat "$KDIR/cluster-id")" \
+      -c "$KDIR/server.properties" >>"$LOG" 2>&1 || fail "formatting Kafka storage failed; see $LOG"
+  fi
+  say "starting Kafka on 127.0.0.1:$KPORT"
+  nohup java "${JAVA_OPTS[@]}" kafka.Kafka "$KDIR/server.properties" >>"$LOG" 2>&1 &
+  echo $! >"$PIDFILE"
+  wait_port 127.0.0.1 "$KPORT" 90 || fail "Kafka did not open port $KPORT; see $LOG"
+  say "Kafka ready on 127.0.0.1:$KPORT"
+}
+
+stop() {
+  if running; then
+    kill "$(cat "$PIDFILE")"
+    for _ in $(seq 1 60); do running || break; sleep 0.5; done
+    running && kill -9 "$(cat "$PIDFILE")"
+    say "Kafka stopped"
+  fi
+  rm -f "$PIDFILE"
+}
+
+status() { if running; then say "Kafka running on $KPORT"; else say "Kafka stopped"; return 3; fi; }
+
+case "${1:-}" in
+  start) start ;; stop) stop ;; status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

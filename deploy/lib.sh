@@ -1,0 +1,34 @@
+# Common helpers for the deploy scripts (sourced, not run).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VAR="${ZR_VAR_DIR:-$ROOT/var}"
+mkdir -p "$VAR/log"
+
+say()  { printf '\033[1m[zr]\033[0m %s\n' "$*"; }
+fail() { printf '\033[31m[zr] %s\033[0m\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# apt_install PKG...: installs Debian packages when we are root; otherwise says what to run.
+apt_install() {
+  if is_root && command -v apt-get >/dev/null; then
+    if [ ! -f "$VAR/.apt-updated" ]; then
+      say "apt-get update"
+      apt-get update -qq >/dev/null && touch "$VAR/.apt-updated"
+    fi
+    say "installing $* (Debian packages)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    fail "missing prerequisite: please install the Debian package(s) '$*' (sudo apt-get install $*)"
+  fi
+}
+
+# wait_port HOST PORT SECONDS
+wait_port() {
+  local host=$1 port=$2 deadline=$((SECONDS + $3))
+  until (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.3
+  done
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# PostgreSQL for development and tests, from Debian's package, in var/postgres.
+# usage: deploy/postgres.sh start|stop|status
+# One database per service (zr_regions, zr_funding, zr_reporting), owned by role zr.
+source "$(dirname "$0")/lib.sh"
+
+PGPORT="${ZR_PG_PORT:-5433}"
+# As root the cluster lives under the postgres user's home (a clone under /root is not
+# readable by that user); otherwise in var/postgres of this checkout.
+if is_root; then
+  PGDATA="${ZR_PG_DATA:-/var/lib/postgresql/zr-$(printf %s "$ROOT" | md5sum | cut -c1-8)}"
+else
+  PGDATA="${ZR_PG_DATA:-$VAR/postgres}"
+fi
+PGLOG="$PGDATA.log"
+PGUSER_APP="${ZR_PG_USER:-zr}"
+PGPASS_APP="${ZR_PG_PASSWORD:-zr-dev-password}"
+DATABASES=(zr_regions zr_funding zr_reporting)
+
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$d" ] || [ ! -x "$d/postgres" ]; then
+    apt_install postgresql
+    d=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  echo "$d"
+}
+
+# initdb and postgres refuse to run as root: run them as the postgres user then.
+as_pg() {
+  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+psql_super() { as_pg "$BIN/psql" -h "$PGDATA" -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+
+start() {
+  BIN=$(pg_bin)
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    say "initialising PostgreSQL cluster in $PGDATA"
+    mkdir -p "$PGDATA"
+    if is_root; then chown postgres:postgres "$PGDATA"; fi
+    as_pg "$BIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if running; then
+    say "PostgreSQL already running on 127.0.0.1:$PGPORT"
+  else
+    say "starting PostgreSQL on 127.0.0.1:$PGPORT"
+    touch "$PGLOG"; if is_root; then chown postgres "$PGLOG"; fi
+    as_pg "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start \
+      -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null \
+      || fail "PostgreSQL did not start; see $PGLOG"
+  fi
+  psql_super -c "SELECT 1 FROM pg_roles WHERE rolname='$PGUSER_APP'" | grep -q 1 \
+    || psql_super -c "CREATE ROLE $PGUSER_APP LOGIN CREATEDB PASSWORD '$PGPASS_APP'"
+  for db in "${DATABASES[@]}"; do
+    psql_super -c "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
+      || psql_super -c "CREATE DATABASE $db OWNER $PGUSER_APP"
+  done
+  say "PostgreSQL ready: databases ${DATABASES[*]} (role $PGUSER_APP)"
+}
+
+stop() {
+  BIN=$(pg_bin)
+  if running; then as_pg "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null; say "PostgreSQL stopped"; fi
+}
+
+status() { BIN=$(pg_bin); if running; then say "PostgreSQL running on $PGPORT"; else say "PostgreSQL stopped"; return 3; fi; }
+
+case "${1:-}" in
+  start) start ;; stop) stop ;; status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
