@@ -1,0 +1,1 @@
+"""Shared kernel of the Zukunftsregionen services: public event contracts and plumbing."""

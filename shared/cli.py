@@ -1,0 +1,33 @@
+"""Entry point helpers: `python -m services.<name> serve|relay`."""
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from fastapi import FastAPI
+
+
+def configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+
+
+def main(
+    prog: str,
+    *,
+    make_api: Callable[[], tuple[FastAPI, str, int]],
+    workers: dict[str, Callable[[], Awaitable[None]]],
+) -> None:
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("command", choices=["serve", *workers])
+    args = parser.parse_args()
+    configure_logging()
+    if args.command == "serve":
+        api, host, port = make_api()
+        uvicorn.run(api, host=host, port=port, log_level="info")
+    else:
+        asyncio.run(workers[args.command]())

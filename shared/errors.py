@@ -1,0 +1,21 @@
+"""Domain error kinds every service maps to HTTP in the same way."""
+
+
+class DomainError(Exception):
+    """A rule of the programme was broken by the command (HTTP 422)."""
+
+    status_code = 422
+
+
+class Conflict(DomainError):
+    """The command conflicts with the current state (HTTP 409)."""
+
+    status_code = 409
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403

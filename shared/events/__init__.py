@@ -1,0 +1,18 @@
+"""Public integration events: the CloudEvents envelope and the versioned contracts."""
+
+from shared.events import v1
+from shared.events.base import Actor, PublicEvent, all_contracts, contract_for, json_schemas
+from shared.events.envelope import CONTENT_TYPE, CloudEvent, event_id, wrap
+
+__all__ = [
+    "CONTENT_TYPE",
+    "Actor",
+    "CloudEvent",
+    "PublicEvent",
+    "all_contracts",
+    "contract_for",
+    "event_id",
+    "json_schemas",
+    "v1",
+    "wrap",
+]

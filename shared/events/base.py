@@ -1,0 +1,71 @@
+"""Base of every public event contract, and the registry that maps CloudEvent types to them."""
+
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+TYPE_PREFIX = "de.niedersachsen.zukunftsregionen"
+
+Role = Literal[
+    "ministry",
+    "nbank",
+    "arl",
+    "regional_management",
+    "steering_group",
+    "auditor",
+    "agency",
+    "service",
+    "system",
+]
+
+
+class Actor(BaseModel):
+    """Who did it: the role they acted in, who they are, and for regional roles their region."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    role: Role
+    subject: str = Field(min_length=1, description="user or client id from the token")
+    region_id: str | None = None
+
+
+class PublicEvent(BaseModel):
+    """A versioned public contract. Consumers read tolerantly: unknown fields are ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    name: ClassVar[str]
+    version: ClassVar[int]
+
+    actor: Actor
+    occurred_at: AwareDatetime
+
+    @classmethod
+    def event_type(cls) -> str:
+        return f"{TYPE_PREFIX}.{cls.name}.v{cls.version}"
+
+
+E = TypeVar("E", bound=type[PublicEvent])
+
+_REGISTRY: dict[str, type[PublicEvent]] = {}
+
+
+def contract(cls: E) -> E:
+    """Class decorator: register a contract under its CloudEvent type."""
+    key = cls.event_type()
+    if key in _REGISTRY:
+        raise ValueError(f"two contracts for {key}")
+    _REGISTRY[key] = cls
+    return cls
+
+
+def contract_for(event_type: str) -> type[PublicEvent] | None:
+    return _REGISTRY.get(event_type)
+
+
+def all_contracts() -> dict[str, type[PublicEvent]]:
+    return dict(_REGISTRY)
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    return {t: c.model_json_schema() for t, c in sorted(_REGISTRY.items())}

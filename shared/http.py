@@ -1,0 +1,85 @@
+"""HTTP plumbing every service uses: error mapping, correlation ids, /health."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+from uuid import uuid4
+
+import asyncpg
+from aiokafka import AIOKafkaClient
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from shared.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"error": type(exc).__name__, "detail": str(exc)},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [_problem(e) for e in exc.errors()]
+        return JSONResponse(
+            status_code=422,
+            content={"error": "InvalidRequest", "detail": "; ".join(problems), "problems": problems},
+        )
+
+
+def _problem(error: dict[str, object]) -> str:
+    if error.get("type") == "json_invalid":
+        ctx = error.get("ctx") or {}
+        return f"body: malformed JSON ({ctx.get('error', 'cannot be parsed')})"  # type: ignore[union-attr]
+    loc = [str(p) for p in error.get("loc", ()) if p != "body"]  # type: ignore[attr-defined]
+    return f"{'.'.join(loc) or 'body'}: {error['msg']}"
+
+
+def correlation_id(
+    x_correlation_id: Annotated[str | None, Header(max_length=200)] = None,
+) -> str:
+    return x_correlation_id or str(uuid4())
+
+
+async def kafka_reachable(bootstrap: str, timeout: float = 3.0) -> bool:
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    try:
+        await asyncio.wait_for(client.bootstrap(), timeout)
+        return True
+    except Exception:
+        return False
+    finally:
+        await client.close()
+
+
+async def database_reachable(dsn: str, timeout: float = 3.0) -> bool:
+    try:
+        conn = await asyncpg.connect(dsn, timeout=timeout)
+    except Exception:
+        return False
+    try:
+        return bool(await conn.fetchval("SELECT 1"))
+    finally:
+        await conn.close()
+
+
+def add_health(app: FastAPI, *, kafka_bootstrap: str, pg_dsn: str,
+               extra: Callable[[], Awaitable[dict[str, object]]] | None = None) -> None:
+    @app.get("/health", tags=["operations"], summary="Is Kafka and the database reachable?")
+    async def health() -> JSONResponse:
+        kafka, database = await asyncio.gather(
+            kafka_reachable(kafka_bootstrap), database_reachable(pg_dsn)
+        )
+        body: dict[str, object] = {"kafka": kafka, "database": database}
+        if extra:
+            body.update(await extra())
+        ok = kafka and database
+        body["status"] = "ok" if ok else "unavailable"
+        return JSONResponse(status_code=200 if ok else 503, content=body)

@@ -1,0 +1,139 @@
+"""Outbox relay: the event store's notification log is the outbox.
+
+The relay follows an eventsourcing application's notification log in order from a tracked
+position, translates domain events into public CloudEvents, publishes them with an
+idempotent producer (acks=all) keyed by aggregate id, and records its position only after
+the broker acknowledged the whole batch. A crash between publishing and recording the
+position republishes the same events with the same ids; consumers drop duplicates.
+
+Only one relay per service is active: it holds a PostgreSQL advisory lock on a dedicated
+connection for as long as it runs; others wait as standbys.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+from shared.events.envelope import CONTENT_TYPE, CloudEvent
+from shared.sync import run_sync
+
+log = logging.getLogger(__name__)
+
+Translate = Callable[[object], Sequence[CloudEvent]]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS relay_position (
+    relay_name text PRIMARY KEY,
+    position   bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+@dataclass
+class RelayStats:
+    published: int = 0
+    notifications: int = 0
+    position: int = 0
+
+
+@dataclass
+class OutboxRelay:
+    name: str
+    app: Application
+    translate: Translate
+    topic: str
+    kafka_bootstrap: str
+    pg_dsn: str
+    batch_size: int = 500
+    idle_sleep: float = 0.1
+    standby_sleep: float = 1.0
+    stats: RelayStats = field(default_factory=RelayStats)
+    active: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        """Run until cancelled."""
+        conn = await asyncpg.connect(self.pg_dsn)
+        try:
+            await conn.execute(SCHEMA)
+            await self._become_active(conn)
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.kafka_bootstrap,
+                enable_idempotence=True,
+                acks="all",
+                linger_ms=5,
+                max_batch_size=256 * 1024,
+            )
+            await producer.start()
+            try:
+                await self._follow(conn, producer)
+            finally:
+                await producer.stop()
+        finally:
+            self.active.clear()
+            await conn.close()
+
+    async def _become_active(self, conn: asyncpg.Connection) -> None:
+        while not await conn.fetchval(
+            "SELECT pg_try_advisory_lock(hashtext('zr-relay:' || $1))", self.name
+        ):
+            log.info("relay %s: another instance is active; standing by", self.name)
+            await asyncio.sleep(self.standby_sleep)
+        self.active.set()
+        log.info("relay %s: active", self.name)
+
+    async def _follow(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
+        position = await conn.fetchval(
+            "SELECT position FROM relay_position WHERE relay_name = $1", self.name
+        ) or 0
+        self.stats.position = position
+        while True:
+            notifications: Sequence[Notification] = await run_sync(
+                self.app.recorder.select_notifications,
+                start=position,
+                limit=self.batch_size,
+                inclusive_of_start=False,
+            )
+            if not notifications:
+                await asyncio.sleep(self.idle_sleep)
+                continue
+            sent = await self._publish(producer, notifications)
+            position = notifications[-1].id
+            await conn.execute(
+                "INSERT INTO relay_position (relay_name, position) VALUES ($1, $2) "
+                "ON CONFLICT (relay_name) DO UPDATE SET position = $2, updated_at = now()",
+                self.name,
+                position,
+            )
+            self.stats.published += sent
+            self.stats.notifications += len(notifications)
+            self.stats.position = position
+
+    async def _publish(
+        self, producer: AIOKafkaProducer, notifications: Sequence[Notification]
+    ) -> int:
+        futures = []
+        for n in notifications:
+            domain_event = self.app.mapper.to_domain_event(n)
+            for ce in self.translate(domain_event):
+                futures.append(
+                    await producer.send(
+                        self.topic,
+                        value=ce.to_bytes(),
+                        key=str(n.originator_id).encode(),
+                        headers=[
+                            ("content-type", CONTENT_TYPE.encode()),
+                            ("ce_type", ce.type.encode()),
+                            ("ce_id", str(ce.id).encode()),
+                        ],
+                    )
+                )
+        # Wait for every acknowledgement before the position may move.
+        await asyncio.gather(*futures)
+        return len(futures)

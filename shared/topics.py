@@ -1,0 +1,48 @@
+"""Topic names and their creation. Topics keep events forever (retention -1)."""
+
+from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
+
+
+@dataclass(frozen=True)
+class Topics:
+    prefix: str = "zr"
+
+    @property
+    def regions_events(self) -> str:
+        return f"{self.prefix}.regions.events"
+
+    @property
+    def funding_events(self) -> str:
+        return f"{self.prefix}.funding.events"
+
+    @property
+    def public(self) -> tuple[str, ...]:
+        return (self.regions_events, self.funding_events)
+
+    def dead_letter(self, group_id: str) -> str:
+        return f"{self.prefix}.dlq.{group_id}"
+
+
+async def ensure_topics(bootstrap: str, names: list[str] | tuple[str, ...], partitions: int) -> None:
+    """Create missing topics (idempotent)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name=n, num_partitions=partitions, replication_factor=1, topic_configs=KEEP_FOREVER)
+            for n in names
+            if n not in existing
+        ]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # created concurrently by another service
+    finally:
+        await admin.close()
