@@ -12,7 +12,7 @@ dead-letter topic and to the `consumer_parked` table, and the consumer goes on.
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,9 @@ from shared.events.envelope import CloudEvent
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[asyncpg.Connection, CloudEvent, PublicEvent], Awaitable[None]]
+# A projection: applies one event inside the consumer's transaction. `payload` is the
+# parsed contract, or None for a well-formed event of a type this code does not know yet.
+Handler = Callable[[asyncpg.Connection, CloudEvent, PublicEvent | None], Awaitable[None]]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consumer_offsets (
@@ -70,7 +72,7 @@ class Parked:
 class ExactlyOnceConsumer:
     group_id: str
     topics: Sequence[str]
-    handlers: Mapping[str, Handler]  # CloudEvent type -> handler; other types are skipped
+    handler: Handler
     pool: asyncpg.Pool
     dead_letter_topic: str
     max_records: int = 500
@@ -154,22 +156,19 @@ class ExactlyOnceConsumer:
     ) -> int:
         applied = 0
         for record, envelope, payload in parsed:
-            handler = self.handlers.get(envelope.type)
-            if handler is None or payload is None:
-                continue  # a type this consumer does not project
             if not per_event_savepoints:
-                applied += await self._apply_one(conn, handler, envelope, payload)
+                applied += await self._apply_one(conn, envelope, payload)
                 continue
             try:
                 async with conn.transaction():
-                    applied += await self._apply_one(conn, handler, envelope, payload)
+                    applied += await self._apply_one(conn, envelope, payload)
             except Rejected as exc:
                 assert parked is not None
                 parked.append(Parked(record, f"rejected by handler: {exc}"))
         return applied
 
     async def _apply_one(
-        self, conn: asyncpg.Connection, handler: Handler, envelope: CloudEvent, payload: PublicEvent
+        self, conn: asyncpg.Connection, envelope: CloudEvent, payload: PublicEvent | None
     ) -> int:
         first_time = await conn.fetchval(
             "INSERT INTO consumer_seen_events (group_id, event_id) VALUES ($1, $2) "
@@ -180,7 +179,7 @@ class ExactlyOnceConsumer:
         if not first_time:
             return 0  # a duplicate of an event already applied
         try:
-            await handler(conn, envelope, payload)
+            await self.handler(conn, envelope, payload)
         except (ValueError, LookupError, asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
             raise Rejected(f"{type(exc).__name__}: {exc}") from exc
         return 1

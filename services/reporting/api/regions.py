@@ -1,0 +1,42 @@
+"""HTTP resource /regions of the reporting read model."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from shared.errors import NotFound
+
+router = APIRouter(prefix="/regions", tags=["regions"])
+
+
+def pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool  # type: ignore[no-any-return]
+
+
+Pool = Annotated[asyncpg.Pool, Depends(pool)]
+
+
+class RegionRow(BaseModel):
+    region_id: str
+    name: str
+    arl: str
+    recognised_on: date | None
+    recognised_at: datetime
+    recognised_by: str
+
+
+@router.get("", summary="All recognised regions")
+async def list_regions(db: Pool) -> list[RegionRow]:
+    rows = await db.fetch("SELECT * FROM region_view ORDER BY name")
+    return [RegionRow(**dict(r)) for r in rows]
+
+
+@router.get("/{region_id}", summary="One recognised region")
+async def get_region(region_id: str, db: Pool) -> RegionRow:
+    row = await db.fetchrow("SELECT * FROM region_view WHERE region_id = $1", region_id)
+    if row is None:
+        raise NotFound(f"no recognised region {region_id!r} (yet)")
+    return RegionRow(**dict(row))

@@ -1,0 +1,92 @@
+"""Composition root of the reporting service. Nothing is built at import time."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+
+import asyncpg
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+
+from services.reporting.adapters.projections import project
+from services.reporting.adapters.schema import SCHEMA
+from services.reporting.api import audit, regions
+from services.reporting.settings import ReportingSettings
+from shared.consumer import ExactlyOnceConsumer
+from shared.http import add_health, install_error_handlers
+from shared.supervise import supervise
+from shared.topics import Topics, ensure_topics
+
+
+@dataclass
+class ReportingService:
+    settings: ReportingSettings
+    pool: asyncpg.Pool
+    broker: KafkaBroker
+    consumer: ExactlyOnceConsumer
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def bootstrap(settings: ReportingSettings | None = None) -> ReportingService:
+    settings = settings or ReportingSettings()
+    pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=10)
+    async with pool.acquire() as conn:
+        await conn.execute(SCHEMA)
+    topics = Topics(settings.topic_prefix)
+    broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+    consumer = ExactlyOnceConsumer(
+        group_id=settings.consumer_group,
+        topics=topics.public,
+        handler=project,
+        pool=pool,
+        dead_letter_topic=topics.dead_letter(settings.consumer_group),
+    )
+    consumer.register(broker)
+    await consumer.setup_schema()
+    return ReportingService(settings=settings, pool=pool, broker=broker, consumer=consumer)
+
+
+async def run_consumer(service: ReportingService) -> None:
+    s = service.settings
+    topics = Topics(s.topic_prefix)
+
+    async def run() -> None:
+        await ensure_topics(
+            s.kafka_bootstrap, [*topics.public, topics.dead_letter(s.consumer_group)], s.topic_partitions
+        )
+        await service.broker.start()
+        try:
+            await service.stopping.wait()
+        finally:
+            await service.broker.stop()
+
+    await supervise("reporting consumer", run)
+
+
+def create_api(settings: ReportingSettings | None = None) -> FastAPI:
+    settings = settings or ReportingSettings()
+
+    @asynccontextmanager
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
+        service = await bootstrap(settings)
+        api.state.pool = service.pool
+        task = asyncio.create_task(run_consumer(service)) if settings.run_consumer else None
+        yield
+        service.stopping.set()
+        if task:
+            with suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, 10)
+        await service.pool.close()
+
+    api = FastAPI(
+        title="Zukunftsregionen: reporting service",
+        description="Read models, audit log and reports built from the programme's public events.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(api)
+    api.include_router(regions.router)
+    api.include_router(audit.router)
+    add_health(api, kafka_bootstrap=settings.kafka_bootstrap, pg_dsn=settings.pg_dsn)
+    return api
