@@ -1,0 +1,85 @@
+"""Fixtures: the real PostgreSQL and Kafka (started by `make test`), a fresh database and
+fresh topic names per test, so tests never see each other's data."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+
+from tests import support
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.path)
+        for kind in ("unit", "integration", "e2e"):
+            if f"/tests/{kind}/" in path:
+                item.add_marker(getattr(pytest.mark, kind))
+
+
+@pytest.fixture(scope="session")
+def infrastructure() -> None:
+    """Fail loudly (never skip) when the real services are not there."""
+
+    async def check() -> None:
+        try:
+            conn = await asyncpg.connect(support.dsn("postgres"), timeout=5)
+            await conn.close()
+        except Exception as exc:
+            pytest.fail(f"PostgreSQL is not reachable on port {support.PG['port']}: {exc}. "
+                        "Run the tests with `make test`, which starts it.")
+        from shared.http import kafka_reachable
+
+        if not await kafka_reachable(support.KAFKA, timeout=10):
+            pytest.fail(f"Kafka is not reachable on {support.KAFKA}. Run the tests with `make test`.")
+
+    asyncio.run(check())
+
+
+@pytest.fixture
+def fresh_database(infrastructure: None) -> Iterator[str]:
+    """A new, empty database; dropped afterwards."""
+    name = f"zr_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(support.dsn("postgres"))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f"CREATE DATABASE {name}"))
+    yield name
+    asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def second_database(fresh_database: str) -> Iterator[str]:
+    name = f"{fresh_database}_b"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(support.dsn("postgres"))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f"CREATE DATABASE {name}"))
+    yield name
+    asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def topic_prefix(infrastructure: None) -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+async def processes() -> AsyncIterator[list[support.Process]]:
+    """Processes started by a test; stopped (and killed if need be) afterwards."""
+    started: list[support.Process] = []
+    yield started
+    for p in started:
+        p.stop()

@@ -1,0 +1,154 @@
+"""Helpers for tests that run against the real PostgreSQL and Kafka, and real processes."""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+
+from shared.settings import DEV_PG_PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG_DIR = ROOT / "var" / "log" / "tests"
+KAFKA = os.environ.get("ZR_TEST_KAFKA", "127.0.0.1:9092")
+PG = {
+    "host": "127.0.0.1",
+    "port": int(os.environ.get("ZR_PG_PORT", "5433")),
+    "user": "zr",
+    "password": os.environ.get("ZR_PG_PASSWORD", DEV_PG_PASSWORD),
+}
+
+
+def dsn(database: str) -> str:
+    return f"postgresql://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def service_env(prefix: str, database: str, topic_prefix: str, **extra: Any) -> dict[str, str]:
+    """Environment for one service process (`prefix` is REGIONS, FUNDING or REPORTING)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            f"{prefix}_PG_DATABASE": database,
+            f"{prefix}_PG_PORT": str(PG["port"]),
+            f"{prefix}_TOPIC_PREFIX": topic_prefix,
+            f"{prefix}_KAFKA_BOOTSTRAP": KAFKA,
+            f"{prefix}_ENVIRONMENT": "test",
+        }
+    )
+    env.update({f"{prefix}_{k.upper()}": str(v) for k, v in extra.items()})
+    return env
+
+
+@dataclass
+class Process:
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def kill9(self) -> None:
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(10)
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+def start_process(name: str, args: list[str], env: dict[str, str]) -> Process:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"{name}-{int(time.time() * 1000)}.log"
+    with log.open("wb") as out:
+        popen = subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Process(popen, log)
+
+
+def wait_healthy(url: str, proc: Process, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.popen.poll() is not None:
+            raise AssertionError(f"{url}: process exited\n{proc.output()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} not healthy after {timeout}s\n{proc.output()}")
+
+
+async def eventually(check: Any, timeout: float = 60, interval: float = 0.2) -> Any:
+    """Await `check()` until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
+
+
+async def read_topic(topic: str, expected: int | None = None, idle_ms: int = 3000) -> list[ConsumerRecord[bytes, bytes]]:
+    """Everything on a topic from offset 0, until `expected` records or the topic is idle."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest", enable_auto_commit=False,
+        group_id=None,
+    )
+    await consumer.start()
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    try:
+        while True:
+            batch = await consumer.getmany(timeout_ms=idle_ms, max_records=5000)
+            if not batch:
+                break
+            for part in batch.values():
+                records.extend(part)
+            if expected is not None and len(records) >= expected:
+                break
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def produce(topic: str, messages: Iterable[tuple[bytes | None, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, value=v, key=k) for k, v in messages]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+async def table(database: str, sql: str) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(dsn(database))
+    try:
+        return [dict(r) for r in await conn.fetch(sql)]
+    finally:
+        await conn.close()
