@@ -185,7 +185,7 @@ class ExactlyOnceConsumer:
         return 1
 
     async def _park(self, conn: asyncpg.Connection, parked: list[Parked]) -> None:
-        for p in parked:
+        for p in sorted(parked, key=lambda p: (p.record.topic, p.record.partition, p.record.offset)):
             r = p.record
             log.warning("consumer %s: parking %s[%d]@%d: %s", self.group_id, r.topic, r.partition, r.offset, p.reason)
             await conn.execute(
