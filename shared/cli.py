@@ -3,7 +3,8 @@
 import argparse
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -20,7 +21,7 @@ def main(
     prog: str,
     *,
     make_api: Callable[[], tuple[FastAPI, str, int]],
-    workers: dict[str, Callable[[], Awaitable[None]]],
+    workers: dict[str, Callable[[], Coroutine[Any, Any, None]]],
 ) -> None:
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("command", choices=["serve", *workers])

@@ -25,12 +25,13 @@ from pydantic import ValidationError
 
 from shared.events.base import PublicEvent, contract_for
 from shared.events.envelope import CloudEvent
+from shared.pg import DbConn
 
 log = logging.getLogger(__name__)
 
 # A projection: applies one event inside the consumer's transaction. `payload` is the
 # parsed contract, or None for a well-formed event of a type this code does not know yet.
-Handler = Callable[[asyncpg.Connection, CloudEvent, PublicEvent | None], Awaitable[None]]
+Handler = Callable[[DbConn, CloudEvent, PublicEvent | None], Awaitable[None]]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consumer_offsets (
@@ -103,7 +104,7 @@ class ExactlyOnceConsumer:
 
     @property
     def consumer(self) -> AIOKafkaConsumer:
-        return self._subscriber.consumer  # type: ignore[no-any-return]
+        return self._subscriber.consumer
 
     async def stored_offsets(self) -> dict[TopicPartition, int]:
         rows = await self.pool.fetch(
@@ -148,7 +149,7 @@ class ExactlyOnceConsumer:
 
     async def _apply(
         self,
-        conn: asyncpg.Connection,
+        conn: DbConn,
         parsed: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, PublicEvent | None]],
         *,
         per_event_savepoints: bool,
@@ -168,7 +169,7 @@ class ExactlyOnceConsumer:
         return applied
 
     async def _apply_one(
-        self, conn: asyncpg.Connection, envelope: CloudEvent, payload: PublicEvent | None
+        self, conn: DbConn, envelope: CloudEvent, payload: PublicEvent | None
     ) -> int:
         first_time = await conn.fetchval(
             "INSERT INTO consumer_seen_events (group_id, event_id) VALUES ($1, $2) "
@@ -180,18 +181,38 @@ class ExactlyOnceConsumer:
             return 0  # a duplicate of an event already applied
         try:
             await self.handler(conn, envelope, payload)
-        except (ValueError, LookupError, asyncpg.DataError, asyncpg.IntegrityConstraintViolationError) as exc:
+        except (
+            ValueError,
+            LookupError,
+            asyncpg.DataError,
+            asyncpg.IntegrityConstraintViolationError,
+        ) as exc:
             raise Rejected(f"{type(exc).__name__}: {exc}") from exc
         return 1
 
-    async def _park(self, conn: asyncpg.Connection, parked: list[Parked]) -> None:
-        for p in sorted(parked, key=lambda p: (p.record.topic, p.record.partition, p.record.offset)):
+    async def _park(self, conn: DbConn, parked: list[Parked]) -> None:
+        for p in sorted(
+            parked, key=lambda p: (p.record.topic, p.record.partition, p.record.offset)
+        ):
             r = p.record
-            log.warning("consumer %s: parking %s[%d]@%d: %s", self.group_id, r.topic, r.partition, r.offset, p.reason)
+            log.warning(
+                "consumer %s: parking %s[%d]@%d: %s",
+                self.group_id,
+                r.topic,
+                r.partition,
+                r.offset,
+                p.reason,
+            )
             await conn.execute(
-                'INSERT INTO consumer_parked (group_id, topic, partition, "offset", reason, payload) '
+                "INSERT INTO consumer_parked "
+                '(group_id, topic, partition, "offset", reason, payload) '
                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                self.group_id, r.topic, r.partition, r.offset, p.reason, r.value,
+                self.group_id,
+                r.topic,
+                r.partition,
+                r.offset,
+                p.reason,
+                r.value,
             )
             await self._broker.publish(
                 r.value or b"",
@@ -235,27 +256,30 @@ def _first_errors(exc: ValidationError) -> str:
 
 
 async def _lock_offsets(
-    conn: asyncpg.Connection, group_id: str, records: Sequence[ConsumerRecord[bytes, bytes]]
+    conn: DbConn, group_id: str, records: Sequence[ConsumerRecord[bytes, bytes]]
 ) -> dict[tuple[str, int], int]:
     tps = sorted({(r.topic, r.partition) for r in records})
     rows = await conn.fetch(
         "SELECT topic, partition, next_offset FROM consumer_offsets "
         "WHERE group_id = $1 AND (topic, partition) IN "
         "(SELECT * FROM unnest($2::text[], $3::int[])) FOR UPDATE",
-        group_id, [t for t, _ in tps], [p for _, p in tps],
+        group_id,
+        [t for t, _ in tps],
+        [p for _, p in tps],
     )
     return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
 
 
 async def _store_offsets(
-    conn: asyncpg.Connection, group_id: str, records: Sequence[ConsumerRecord[bytes, bytes]]
+    conn: DbConn, group_id: str, records: Sequence[ConsumerRecord[bytes, bytes]]
 ) -> None:
     nxt: dict[tuple[str, int], int] = {}
     for r in records:
         key = (r.topic, r.partition)
         nxt[key] = max(nxt.get(key, 0), r.offset + 1)
     await conn.executemany(
-        "INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4) "
+        "INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) "
+        "VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = "
         "GREATEST(consumer_offsets.next_offset, EXCLUDED.next_offset)",
         [(group_id, t, p, o) for (t, p), o in nxt.items()],
@@ -277,4 +301,8 @@ class _SeekToStoredOffsets(ConsumerRebalanceListener):  # type: ignore[misc]
                 consumer.seek(tp, stored[tp])
             else:
                 await consumer.seek_to_beginning(tp)
-        log.info("consumer %s: assigned %s, seeking to stored offsets", self.owner.group_id, sorted(assigned))
+        log.info(
+            "consumer %s: assigned %s, seeking to stored offsets",
+            self.owner.group_id,
+            sorted(assigned),
+        )

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import uuid4
 
 import asyncpg
@@ -30,15 +30,19 @@ def install_error_handlers(app: FastAPI) -> None:
         problems = [_problem(e) for e in exc.errors()]
         return JSONResponse(
             status_code=422,
-            content={"error": "InvalidRequest", "detail": "; ".join(problems), "problems": problems},
+            content={
+                "error": "InvalidRequest",
+                "detail": "; ".join(problems),
+                "problems": problems,
+            },
         )
 
 
-def _problem(error: dict[str, object]) -> str:
+def _problem(error: dict[str, Any]) -> str:
     if error.get("type") == "json_invalid":
         ctx = error.get("ctx") or {}
-        return f"body: malformed JSON ({ctx.get('error', 'cannot be parsed')})"  # type: ignore[union-attr]
-    loc = [str(p) for p in error.get("loc", ()) if p != "body"]  # type: ignore[attr-defined]
+        return f"body: malformed JSON ({ctx.get('error', 'cannot be parsed')})"
+    loc = [str(p) for p in error.get("loc", ()) if p != "body"]
     return f"{'.'.join(loc) or 'body'}: {error['msg']}"
 
 
@@ -70,8 +74,13 @@ async def database_reachable(dsn: str, timeout: float = 3.0) -> bool:
         await conn.close()
 
 
-def add_health(app: FastAPI, *, kafka_bootstrap: str, pg_dsn: str,
-               extra: Callable[[], Awaitable[dict[str, object]]] | None = None) -> None:
+def add_health(
+    app: FastAPI,
+    *,
+    kafka_bootstrap: str,
+    pg_dsn: str,
+    extra: Callable[[], Awaitable[dict[str, object]]] | None = None,
+) -> None:
     @app.get("/health", tags=["operations"], summary="Is Kafka and the database reachable?")
     async def health() -> JSONResponse:
         kafka, database = await asyncio.gather(

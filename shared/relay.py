@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -46,7 +47,7 @@ class RelayStats:
 @dataclass
 class OutboxRelay:
     name: str
-    app: Application
+    app: Application[Any]
     translate: Translate
     topic: str
     kafka_bootstrap: str
@@ -89,9 +90,12 @@ class OutboxRelay:
         log.info("relay %s: active", self.name)
 
     async def _follow(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
-        position = await conn.fetchval(
-            "SELECT position FROM relay_position WHERE relay_name = $1", self.name
-        ) or 0
+        position = (
+            await conn.fetchval(
+                "SELECT position FROM relay_position WHERE relay_name = $1", self.name
+            )
+            or 0
+        )
         self.stats.position = position
         while True:
             notifications: Sequence[Notification] = await run_sync(

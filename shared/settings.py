@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_PG_PASSWORD = "zr-dev-password"  # matches deploy/postgres.sh; refused outside development
+# The development password of deploy/postgres.sh; refused in production.
+DEV_PG_PASSWORD = "zr-dev-password"  # noqa: S105
 
 
 class ServiceSettings(BaseSettings):

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 log = logging.getLogger(__name__)
 
 
-async def supervise(name: str, run: Callable[[], Awaitable[None]], max_backoff: float = 10.0) -> None:
+async def supervise(
+    name: str, run: Callable[[], Awaitable[None]], max_backoff: float = 10.0
+) -> None:
     backoff = 0.5
     while True:
         try:

@@ -1,5 +1,6 @@
 """Topic names and their creation. Topics keep events forever (retention -1)."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -28,21 +29,23 @@ class Topics:
         return f"{self.prefix}.dlq.{group_id}"
 
 
-async def ensure_topics(bootstrap: str, names: list[str] | tuple[str, ...], partitions: int) -> None:
+async def ensure_topics(
+    bootstrap: str, names: list[str] | tuple[str, ...], partitions: int
+) -> None:
     """Create missing topics (idempotent)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name=n, num_partitions=partitions, replication_factor=1, topic_configs=KEEP_FOREVER)
+            NewTopic(
+                name=n, num_partitions=partitions, replication_factor=1, topic_configs=KEEP_FOREVER
+            )
             for n in names
             if n not in existing
         ]
         if missing:
-            try:
+            with suppress(TopicAlreadyExistsError):  # created concurrently by another service
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # created concurrently by another service
     finally:
         await admin.close()

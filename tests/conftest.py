@@ -3,7 +3,7 @@ fresh topic names per test, so tests never see each other's data."""
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import asyncpg
 import pytest
@@ -28,47 +28,44 @@ def infrastructure() -> None:
             conn = await asyncpg.connect(support.dsn("postgres"), timeout=5)
             await conn.close()
         except Exception as exc:
-            pytest.fail(f"PostgreSQL is not reachable on port {support.PG['port']}: {exc}. "
-                        "Run the tests with `make test`, which starts it.")
+            pytest.fail(
+                f"PostgreSQL is not reachable on port {support.PG['port']}: {exc}. "
+                "Run the tests with `make test`, which starts it."
+            )
         from shared.http import kafka_reachable
 
         if not await kafka_reachable(support.KAFKA, timeout=10):
-            pytest.fail(f"Kafka is not reachable on {support.KAFKA}. Run the tests with `make test`.")
+            pytest.fail(
+                f"Kafka is not reachable on {support.KAFKA}. Run the tests with `make test`."
+            )
 
     asyncio.run(check())
 
 
 @pytest.fixture
-def fresh_database(infrastructure: None) -> Iterator[str]:
-    """A new, empty database; dropped afterwards."""
-    name = f"zr_test_{uuid.uuid4().hex[:10]}"
+def databases(infrastructure: None) -> Iterator[Callable[[], str]]:
+    """Makes new, empty databases; all dropped afterwards."""
+    made: list[str] = []
 
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(support.dsn("postgres"))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
+    def make() -> str:
+        name = f"zr_test_{uuid.uuid4().hex[:10]}"
+        asyncio.run(support.admin(f"CREATE DATABASE {name}"))
+        made.append(name)
+        return name
 
-    asyncio.run(admin(f"CREATE DATABASE {name}"))
-    yield name
-    asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    yield make
+    for name in made:
+        asyncio.run(support.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture
-def second_database(fresh_database: str) -> Iterator[str]:
-    name = f"{fresh_database}_b"
+def fresh_database(databases: Callable[[], str]) -> str:
+    return databases()
 
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(support.dsn("postgres"))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
 
-    asyncio.run(admin(f"CREATE DATABASE {name}"))
-    yield name
-    asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+@pytest.fixture
+def second_database(databases: Callable[[], str]) -> str:
+    return databases()
 
 
 @pytest.fixture

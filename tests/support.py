@@ -82,7 +82,11 @@ def start_process(name: str, args: list[str], env: dict[str, str]) -> Process:
     log = LOG_DIR / f"{name}-{int(time.time() * 1000)}.log"
     with log.open("wb") as out:
         popen = subprocess.Popen(
-            [sys.executable, *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     return Process(popen, log)
@@ -114,10 +118,15 @@ async def eventually(check: Any, timeout: float = 60, interval: float = 0.2) -> 
     raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
 
 
-async def read_topic(topic: str, expected: int | None = None, idle_ms: int = 3000) -> list[ConsumerRecord[bytes, bytes]]:
+async def read_topic(
+    topic: str, expected: int | None = None, idle_ms: int = 3000
+) -> list[ConsumerRecord[bytes, bytes]]:
     """Everything on a topic from offset 0, until `expected` records or the topic is idle."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=KAFKA, auto_offset_reset="earliest", enable_auto_commit=False,
+        topic,
+        bootstrap_servers=KAFKA,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
         group_id=None,
     )
     await consumer.start()
@@ -150,5 +159,13 @@ async def table(database: str, sql: str) -> list[dict[str, Any]]:
     conn = await asyncpg.connect(dsn(database))
     try:
         return [dict(r) for r in await conn.fetch(sql)]
+    finally:
+        await conn.close()
+
+
+async def admin(sql: str) -> None:
+    conn = await asyncpg.connect(dsn("postgres"))
+    try:
+        await conn.execute(sql)
     finally:
         await conn.close()

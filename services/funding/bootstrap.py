@@ -70,5 +70,7 @@ def create_api(service: FundingService) -> FastAPI:
     )
     api.state.service = service
     install_error_handlers(api)
-    add_health(api, kafka_bootstrap=service.settings.kafka_bootstrap, pg_dsn=service.settings.pg_dsn)
+    add_health(
+        api, kafka_bootstrap=service.settings.kafka_bootstrap, pg_dsn=service.settings.pg_dsn
+    )
     return api

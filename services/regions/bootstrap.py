@@ -64,5 +64,7 @@ def create_api(service: RegionsService) -> FastAPI:
     api.state.service = service
     install_error_handlers(api)
     api.include_router(regions.router)
-    add_health(api, kafka_bootstrap=service.settings.kafka_bootstrap, pg_dsn=service.settings.pg_dsn)
+    add_health(
+        api, kafka_bootstrap=service.settings.kafka_bootstrap, pg_dsn=service.settings.pg_dsn
+    )
     return api

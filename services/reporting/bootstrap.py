@@ -53,7 +53,9 @@ async def run_consumer(service: ReportingService) -> None:
 
     async def run() -> None:
         await ensure_topics(
-            s.kafka_bootstrap, [*topics.public, topics.dead_letter(s.consumer_group)], s.topic_partitions
+            s.kafka_bootstrap,
+            [*topics.public, topics.dead_letter(s.consumer_group)],
+            s.topic_partitions,
         )
         await service.broker.start()
         try:

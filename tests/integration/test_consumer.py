@@ -20,8 +20,12 @@ def recognised(i: int, region_id: str | None = None) -> CloudEvent:
         recognised_on=date(2022, 9, 1 + i % 28),
     )
     return wrap(
-        payload, event_type=payload.event_type(), source="/test", subject=f"regions/{payload.region_id}",
-        aggregate_id=str(uuid.uuid5(uuid.NAMESPACE_URL, payload.region_id + str(i))), sequence=1,
+        payload,
+        event_type=payload.event_type(),
+        source="/test",
+        subject=f"regions/{payload.region_id}",
+        aggregate_id=str(uuid.uuid5(uuid.NAMESPACE_URL, payload.region_id + str(i))),
+        sequence=1,
         time=payload.occurred_at,
     )
 
@@ -37,7 +41,9 @@ def consumer(name: str, database: str, prefix: str, **extra: object) -> support.
 
 async def applied_offsets(database: str) -> int:
     try:
-        rows = await support.table(database, "SELECT coalesce(sum(next_offset), 0) AS n FROM consumer_offsets")
+        rows = await support.table(
+            database, "SELECT coalesce(sum(next_offset), 0) AS n FROM consumer_offsets"
+        )
     except Exception:
         return 0  # the consumer has not created its tables yet
     return int(rows[0]["n"])
@@ -45,7 +51,9 @@ async def applied_offsets(database: str) -> int:
 
 async def read_models(database: str) -> dict[str, list[dict[str, object]]]:
     return {
-        "region_view": await support.table(database, "SELECT * FROM region_view ORDER BY region_id"),
+        "region_view": await support.table(
+            database, "SELECT * FROM region_view ORDER BY region_id"
+        ),
         "arl_overview": await support.table(database, "SELECT * FROM arl_overview ORDER BY arl"),
         "audit_log": await support.table(
             database,
@@ -135,7 +143,9 @@ async def test_a_poison_message_is_parked_with_its_reason_and_the_rest_applied(
     assert len(dead) == 3
     headers = sorted((dict(r.headers) for r in dead), key=lambda h: h["dlq-offset"])
     assert [h["dlq-offset"] for h in headers] == [b"1", b"2", b"3"]
-    assert all(h["dlq-reason"] and h["dlq-topic"] == topics.regions_events.encode() for h in headers)
+    assert all(
+        h["dlq-reason"] and h["dlq-topic"] == topics.regions_events.encode() for h in headers
+    )
     assert b"{this is not json" in [r.value for r in dead]
 
 

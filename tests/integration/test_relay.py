@@ -23,7 +23,9 @@ async def stored_events(database: str, topic: str) -> tuple[LedgerApplication, i
 
 def relay(name: str, database: str, topic: str, delay: float = 0.0) -> support.Process:
     return support.start_process(
-        name, ["-m", "tests.integration.relay_worker", database, topic, str(delay)], dict(support.os.environ)
+        name,
+        ["-m", "tests.integration.relay_worker", database, topic, str(delay)],
+        dict(support.os.environ),
     )
 
 
@@ -88,7 +90,9 @@ async def test_a_relay_killed_mid_stream_publishes_everything_after_restart(
     for r in records:
         by_id[str(CloudEvent.from_bytes(r.value or b"").id)].add(r.value or b"")
     assert len(by_id) == n, "every stored event was published"
-    assert all(len(bodies) == 1 for bodies in by_id.values()), "a duplicate is the same message, same id"
+    assert all(len(bodies) == 1 for bodies in by_id.values()), (
+        "a duplicate is the same message, same id"
+    )
     order = first_occurrences_in_order(records)
     assert all(seqs == list(range(1, EVENTS_EACH + 1)) for seqs in order.values())
 
@@ -99,7 +103,10 @@ async def test_only_one_relay_of_a_service_publishes(
     topic = f"{topic_prefix}.ledgers"
     app, n = await stored_events(fresh_database, topic)
     processes.extend(
-        [relay("relay-a", fresh_database, topic, 0.001), relay("relay-b", fresh_database, topic, 0.001)]
+        [
+            relay("relay-a", fresh_database, topic, 0.001),
+            relay("relay-b", fresh_database, topic, 0.001),
+        ]
     )
     await support.eventually(lambda: _at(fresh_database, app), timeout=90)
     await asyncio.sleep(1)

@@ -22,8 +22,12 @@ def recognised(region_id: str = "jadebay") -> v1.RegionRecognisedV1:
 
 def envelope(payload: v1.RegionRecognisedV1, aggregate_id: str, sequence: int = 1) -> CloudEvent:
     return wrap(
-        payload, event_type=payload.event_type(), source="/zukunftsregionen/regions",
-        subject=f"regions/{payload.region_id}", aggregate_id=aggregate_id, sequence=sequence,
+        payload,
+        event_type=payload.event_type(),
+        source="/zukunftsregionen/regions",
+        subject=f"regions/{payload.region_id}",
+        aggregate_id=aggregate_id,
+        sequence=sequence,
         time=payload.occurred_at,
     )
 
@@ -45,7 +49,10 @@ def test_an_envelope_survives_the_wire() -> None:
 
 
 def test_types_are_versioned() -> None:
-    assert v1.RegionRecognisedV1.event_type() == "de.niedersachsen.zukunftsregionen.RegionRecognised.v1"
+    assert (
+        v1.RegionRecognisedV1.event_type()
+        == "de.niedersachsen.zukunftsregionen.RegionRecognised.v1"
+    )
     assert {"RegionRecognised", "ProjectProposed", "FundsCommitted"} <= {
         t.split(".")[-2] for t in json_schemas()
     }
@@ -61,12 +68,23 @@ def test_district_keys_outside_niedersachsen_are_refused() -> None:
     with pytest.raises(ValidationError, match="location_ags"):
         v1.ProjectProposedV1.model_validate(
             {
-                "actor": MINISTRY.model_dump(), "occurred_at": "2024-01-01T00:00:00Z",
-                "project_id": str(uuid4()), "region_id": "jadebay", "operation_code": "ZR-1",
-                "title": "t", "purpose": "p", "applicant_name": "Stadt Wilhelmshaven",
-                "applicant_kind": "municipality", "handlungsfeld": "HF1", "fund": "EFRE",
-                "location_ags": "09162", "start_date": "2024-01-01", "end_date": "2025-01-01",
-                "total_cost_cents": 1, "eligible_cost_cents": 1, "kind": "project",
+                "actor": MINISTRY.model_dump(),
+                "occurred_at": "2024-01-01T00:00:00Z",
+                "project_id": str(uuid4()),
+                "region_id": "jadebay",
+                "operation_code": "ZR-1",
+                "title": "t",
+                "purpose": "p",
+                "applicant_name": "Stadt Wilhelmshaven",
+                "applicant_kind": "municipality",
+                "handlungsfeld": "HF1",
+                "fund": "EFRE",
+                "location_ags": "09162",
+                "start_date": "2024-01-01",
+                "end_date": "2025-01-01",
+                "total_cost_cents": 1,
+                "eligible_cost_cents": 1,
+                "kind": "project",
             }
         )
 

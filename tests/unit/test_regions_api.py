@@ -8,7 +8,12 @@ from fastapi.testclient import TestClient
 from services.regions.bootstrap import bootstrap, create_api
 from services.regions.settings import RegionsSettings
 
-GOOD = {"region_id": "jadebay", "name": "JadeBay", "arl": "ArL Weser-Ems", "recognised_on": "2022-10-05"}
+GOOD = {
+    "region_id": "jadebay",
+    "name": "JadeBay",
+    "arl": "ArL Weser-Ems",
+    "recognised_on": "2022-10-05",
+}
 
 
 @pytest.fixture
@@ -39,7 +44,9 @@ def test_recognise_and_read_back(client: tuple[TestClient, object]) -> None:
         ({k: v for k, v in GOOD.items() if k != "name"}, "name: Field required"),
     ],
 )
-def test_bad_input_is_refused_with_a_message(client: tuple[TestClient, object], body: object, message: str) -> None:
+def test_bad_input_is_refused_with_a_message(
+    client: tuple[TestClient, object], body: object, message: str
+) -> None:
     c, app = client
     response = (
         c.post("/regions", content=body, headers={"content-type": "application/json"})

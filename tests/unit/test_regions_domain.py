@@ -26,7 +26,11 @@ def recognise(app: RegionsApplication, region_id: str = "heidefinition", **kw: o
 def test_the_ministry_recognises_a_region(app: RegionsApplication) -> None:
     recognise(app)
     region = app.get_region("heidefinition")
-    assert (region.name, region.arl, region.recognised_on) == ("HeiDefinition", "ArL Lüneburg", date(2022, 9, 20))
+    assert (region.name, region.arl, region.recognised_on) == (
+        "HeiDefinition",
+        "ArL Lüneburg",
+        date(2022, 9, 20),
+    )
 
 
 def test_a_region_is_recognised_once(app: RegionsApplication) -> None:

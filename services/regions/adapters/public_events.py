@@ -11,7 +11,7 @@ SOURCE = "/zukunftsregionen/regions"
 
 
 def to_public(e: Any) -> Sequence[CloudEvent]:
-    if isinstance(e, Region.Recognised):
+    if isinstance(e, Region.Recognised):  # type: ignore[attr-defined]
         payload = v1.RegionRecognisedV1(
             actor=Actor.model_validate(e.meta["actor"]),
             occurred_at=e.timestamp,

@@ -35,7 +35,9 @@ async def events(
     rows = await db.fetch(
         "SELECT event_id::text, type, subject, aggregate_id, sequence, time, actor_role, "
         "actor_subject, correlation_id, causation_id, data::text AS data FROM audit_log "
-        "WHERE $1::text IS NULL OR aggregate_id = $1 ORDER BY time, aggregate_id, sequence LIMIT $2",
-        aggregate_id, limit,
+        "WHERE $1::text IS NULL OR aggregate_id = $1 "
+        "ORDER BY time, aggregate_id, sequence LIMIT $2",
+        aggregate_id,
+        limit,
     )
     return [AuditEntry(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]

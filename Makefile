@@ -1,0 +1,37 @@
+# The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
+.PHONY: run test test-unit test-integration test-e2e stop lint format typecheck bench compose-check
+
+run:            ## PostgreSQL, Kafka and the three services, in the foreground
+	./deploy/run.sh
+
+test:           ## lint, types and every test against the real PostgreSQL and Kafka
+	./deploy/test.sh
+
+test-unit:
+	./deploy/test.sh -m unit
+
+test-integration:
+	./deploy/test.sh -m integration
+
+test-e2e:
+	./deploy/test.sh -m e2e
+
+stop:           ## stop PostgreSQL and Kafka
+	./deploy/kafka.sh stop
+	./deploy/postgres.sh stop
+
+lint:
+	uv run --frozen ruff check . && uv run --frozen ruff format --check .
+
+format:
+	uv run --frozen ruff format . && uv run --frozen ruff check --fix .
+
+typecheck:
+	uv run --frozen mypy
+
+bench:          ## benchmarks (on demand; figures go to docs/benchmarks.md)
+	./deploy/postgres.sh start && ./deploy/kafka.sh start
+	uv run --frozen python -m bench.relay_and_consumer
+
+compose-check:
+	docker-compose config -q

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against the real PostgreSQL and Kafka, starting them if needed.
+# Extra arguments go to pytest (e.g. deploy/test.sh tests/unit -k money).
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+"$ROOT/deploy/bootstrap.sh"
+"$ROOT/deploy/postgres.sh" start
+"$ROOT/deploy/kafka.sh" start
+say "docker-compose.yml is valid (docker-compose config -q)"
+if ! command -v docker-compose >/dev/null; then
+  if is_root; then apt_install docker-compose; else say "docker-compose not installed: compose check left out"; fi
+fi
+if command -v docker-compose >/dev/null; then docker-compose config -q; fi
+say "lint (ruff) and types (mypy)"
+uv run --frozen ruff check .
+uv run --frozen ruff format --check .
+uv run --frozen mypy
+say "tests"
+exec uv run --frozen pytest "$@"
