@@ -32,6 +32,7 @@ from shared.relay import OutboxRelay
 from shared.topics import ensure_topics
 
 console = Console()
+RESULTS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 KAFKA = "127.0.0.1:9092"
 ARLS = ["ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems"]
 ACTOR = {"role": "ministry", "subject": "bench", "region_id": None}
@@ -49,22 +50,35 @@ def store_regions(app: RegionsApplication, n: int, progress: Progress) -> None:
     task = progress.add_task("storing events", total=n)
     for start in range(0, n, 1000):
         regions = [
-            Region(region_id=f"b-{i:07d}", name=f"Bench {i}", arl=ARLS[i % 4],
-                   recognised_on=date(2022, 9, 1), meta=meta(ACTOR, None))
+            Region(
+                region_id=f"b-{i:07d}",
+                name=f"Bench {i}",
+                arl=ARLS[i % 4],
+                recognised_on=date(2022, 9, 1),
+                meta=meta(ACTOR, None),
+            )
             for i in range(start, min(n, start + 1000))
         ]
         app.save(*regions)
         progress.advance(task, len(regions))
 
 
-async def bench_relay(settings: RegionsSettings, n: int, progress: Progress) -> tuple[float, float, bytes]:
+async def bench_relay(
+    settings: RegionsSettings, n: int, progress: Progress
+) -> tuple[float, float, bytes]:
     app = RegionsApplication(env=settings.eventsourcing_env())
     await asyncio.to_thread(store_regions, app, n, progress)
     topic = f"bench.{uuid.uuid4().hex[:8]}.relay"
     raw_topic = topic + ".raw"
     await ensure_topics(KAFKA, [topic, raw_topic], 3)
-    relay = OutboxRelay(name="bench", app=app, translate=to_public, topic=topic,
-                        kafka_bootstrap=KAFKA, pg_dsn=settings.pg_dsn)
+    relay = OutboxRelay(
+        name="bench",
+        app=app,
+        translate=to_public,
+        topic=topic,
+        kafka_bootstrap=KAFKA,
+        pg_dsn=settings.pg_dsn,
+    )
     task = progress.add_task("relay -> Kafka", total=n)
     started = time.perf_counter()
     runner = asyncio.create_task(relay.run())
@@ -76,14 +90,21 @@ async def bench_relay(settings: RegionsSettings, n: int, progress: Progress) -> 
     sample = to_public(app.mapper.to_domain_event(app.recorder.select_notifications(1, 1)[0]))[0]
     body = sample.to_bytes()
 
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, acks="all",
-                                linger_ms=5, max_batch_size=256 * 1024)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=KAFKA,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+    )
     await producer.start()
     task = progress.add_task("raw aiokafka producer", total=n)
     started = time.perf_counter()
     for start in range(0, n, 500):
-        futures = [await producer.send(raw_topic, value=body, key=str(i).encode())
-                   for i in range(start, min(n, start + 500))]
+        futures = [
+            await producer.send(raw_topic, value=body, key=str(i).encode())
+            for i in range(start, min(n, start + 500))
+        ]
         await asyncio.gather(*futures)
         progress.advance(task, len(futures))
     raw_s = time.perf_counter() - started
@@ -92,14 +113,21 @@ async def bench_relay(settings: RegionsSettings, n: int, progress: Progress) -> 
     return n / relay_s, n / raw_s, topic.encode()
 
 
-async def bench_consumer(settings: RegionsSettings, n: int, topic: str, progress: Progress) -> tuple[float, float]:
+async def bench_consumer(
+    settings: RegionsSettings, n: int, topic: str, progress: Progress
+) -> tuple[float, float]:
     db = await fresh_db(settings)
     dsn = settings.model_copy(update={"pg_database": db}).pg_dsn
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     await pool.execute(SCHEMA)
     broker = KafkaBroker(KAFKA, logger=None)
-    consumer = ExactlyOnceConsumer(group_id=f"bench-{uuid.uuid4().hex[:6]}", topics=[topic],
-                                   handler=project, pool=pool, dead_letter_topic=topic + ".dlq")
+    consumer = ExactlyOnceConsumer(
+        group_id=f"bench-{uuid.uuid4().hex[:6]}",
+        topics=[topic],
+        handler=project,
+        pool=pool,
+        dead_letter_topic=topic + ".dlq",
+    )
     consumer.register(broker)
     await consumer.setup_schema()
     await ensure_topics(KAFKA, [topic + ".dlq"], 1)
@@ -112,15 +140,18 @@ async def bench_consumer(settings: RegionsSettings, n: int, topic: str, progress
     consumer_s = time.perf_counter() - started
     await broker.stop()
 
-    await pool.execute("CREATE TABLE raw_rows (id uuid PRIMARY KEY, region text, arl text, data jsonb)")
+    await pool.execute(
+        "CREATE TABLE raw_rows (id uuid PRIMARY KEY, region text, arl text, data jsonb)"
+    )
     rows = [(uuid.uuid4(), f"b-{i:07d}", ARLS[i % 4], '{"x": 1}') for i in range(n)]
     task = progress.add_task("raw asyncpg inserts", total=n)
     started = time.perf_counter()
     async with pool.acquire() as conn:
         for start in range(0, n, 500):
             async with conn.transaction():
-                await conn.executemany("INSERT INTO raw_rows VALUES ($1, $2, $3, $4::jsonb)",
-                                       rows[start:start + 500])
+                await conn.executemany(
+                    "INSERT INTO raw_rows VALUES ($1, $2, $3, $4::jsonb)", rows[start : start + 500]
+                )
             progress.advance(task, min(500, n - start))
     raw_s = time.perf_counter() - started
     await pool.close()
@@ -134,7 +165,8 @@ async def main(n: int) -> None:
         relay_rate, raw_produce, topic = await bench_relay(settings, n, progress)
         consumer_rate, raw_insert = await bench_consumer(settings, n, topic.decode(), progress)
     report = (
-        f"\n## Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC ({os.cpu_count()} cores, {n:,} events)\n\n"
+        f"\n## Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
+        f"({os.cpu_count()} cores, {n:,} events)\n\n"
         "| path | events/s | raw baseline | raw events/s | ratio |\n|---|---:|---|---:|---:|\n"
         f"| relay: event store -> Kafka | {relay_rate:,.0f} | aiokafka idempotent producer | "
         f"{raw_produce:,.0f} | {relay_rate / raw_produce:.2f} |\n"
@@ -142,10 +174,13 @@ async def main(n: int) -> None:
         f"{raw_insert:,.0f} | {consumer_rate / raw_insert:.2f} |\n"
     )
     console.print(report)
-    out = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-    with out.open("a") as f:
+    await asyncio.to_thread(_append, report)
+    console.print(f"appended to {RESULTS}")
+
+
+def _append(report: str) -> None:
+    with RESULTS.open("a") as f:
         f.write(report)
-    console.print(f"appended to {out}")
 
 
 if __name__ == "__main__":
