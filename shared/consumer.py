@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -29,9 +30,11 @@ from shared.pg import DbConn
 
 log = logging.getLogger(__name__)
 
-# A projection: applies one event inside the consumer's transaction. `payload` is the
-# parsed contract, or None for a well-formed event of a type this code does not know yet.
-Handler = Callable[[DbConn, CloudEvent, PublicEvent | None], Awaitable[None]]
+# A projection: applies events, in order, inside the consumer's transaction (a whole batch
+# at once; one by one when it rejected one of them). `payload` is the parsed contract, or
+# None for a well-formed event of a type this code does not know yet.
+Events = Sequence[tuple[CloudEvent, PublicEvent | None]]
+Handler = Callable[[DbConn, Events], Awaitable[None]]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consumer_offsets (
@@ -155,32 +158,39 @@ class ExactlyOnceConsumer:
         per_event_savepoints: bool,
         parked: list[Parked] | None = None,
     ) -> int:
+        if not per_event_savepoints:
+            return await self._apply_events(conn, parsed)
         applied = 0
-        for record, envelope, payload in parsed:
-            if not per_event_savepoints:
-                applied += await self._apply_one(conn, envelope, payload)
-                continue
+        for item in parsed:
             try:
                 async with conn.transaction():
-                    applied += await self._apply_one(conn, envelope, payload)
+                    applied += await self._apply_events(conn, [item])
             except Rejected as exc:
                 assert parked is not None
-                parked.append(Parked(record, f"rejected by handler: {exc}"))
+                parked.append(Parked(item[0], f"rejected by handler: {exc}"))
         return applied
 
-    async def _apply_one(
-        self, conn: DbConn, envelope: CloudEvent, payload: PublicEvent | None
+    async def _apply_events(
+        self,
+        conn: DbConn,
+        items: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, PublicEvent | None]],
     ) -> int:
-        first_time = await conn.fetchval(
-            "INSERT INTO consumer_seen_events (group_id, event_id) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING RETURNING true",
+        """Drop events already applied (by id), hand the rest to the projection in order."""
+        unique: dict[UUID, tuple[CloudEvent, PublicEvent | None]] = {}
+        for _, envelope, payload in items:
+            unique.setdefault(envelope.id, (envelope, payload))
+        rows = await conn.fetch(
+            "INSERT INTO consumer_seen_events (group_id, event_id) "
+            "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
             self.group_id,
-            envelope.id,
+            list(unique),
         )
-        if not first_time:
-            return 0  # a duplicate of an event already applied
+        new = {r["event_id"] for r in rows}
+        events = [event for event_id, event in unique.items() if event_id in new]
+        if not events:
+            return 0
         try:
-            await self.handler(conn, envelope, payload)
+            await self.handler(conn, events)
         except (
             ValueError,
             LookupError,
@@ -188,7 +198,7 @@ class ExactlyOnceConsumer:
             asyncpg.IntegrityConstraintViolationError,
         ) as exc:
             raise Rejected(f"{type(exc).__name__}: {exc}") from exc
-        return 1
+        return len(events)
 
     async def _park(self, conn: DbConn, parked: list[Parked]) -> None:
         for p in sorted(
