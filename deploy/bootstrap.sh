@@ -9,7 +9,7 @@ command -v python3.11 >/dev/null || command -v python3 >/dev/null \
 if ! command -v uv >/dev/null || [ "$(uv --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then
   say "installing uv $UV_VERSION from PyPI"
   if is_root; then python3 -m pip install -q "uv==$UV_VERSION"; else python3 -m pip install -q --user "uv==$UV_VERSION"; fi
-  export PATH="$HOME/.local/bin:$PATH"
+  command -v pyenv >/dev/null && pyenv rehash || true
 fi
 say "installing the locked Python dependencies (uv sync --frozen)"
 cd "$ROOT" && uv sync --frozen --quiet

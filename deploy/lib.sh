@@ -5,6 +5,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VAR="${ZR_VAR_DIR:-$ROOT/var}"
 mkdir -p "$VAR/log"
 
+# Where pip puts the tools it installs (uv), whether or not a pyenv shim exists for them yet.
+if command -v python3 >/dev/null; then
+  PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
+  PATH="$(python3 -m site --user-base 2>/dev/null || echo "$HOME/.local")/bin:$PATH"
+  export PATH
+fi
+
 say()  { printf '\033[1m[zr]\033[0m %s\n' "$*"; }
 fail() { printf '\033[31m[zr] %s\033[0m\n' "$*" >&2; exit 1; }
 

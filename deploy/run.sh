@@ -11,6 +11,7 @@ cd "$ROOT"
 declare -A PORTS=([regions]=8001 [funding]=8002 [reporting]=8003)
 PIDS=()
 cleanup() {
+  trap - EXIT INT TERM
   say "stopping the services"
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
