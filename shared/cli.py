@@ -4,10 +4,13 @@ import argparse
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from fastapi import FastAPI
+
+if TYPE_CHECKING:
+    from shared.service import EventSourcedService
 
 
 def configure_logging() -> None:
@@ -32,3 +35,21 @@ def main(
         uvicorn.run(api, host=host, port=port, log_level="info")
     else:
         asyncio.run(workers[args.command]())
+
+
+def main_event_sourced(
+    prog: str,
+    bootstrap: Callable[[], "EventSourcedService[Any]"],
+    create_api: Callable[[Any], FastAPI],
+) -> None:
+    """`serve` (API with its relay) or `relay` (the relay alone) for an event-sourced service."""
+    from shared.service import run_relay
+
+    def api() -> tuple[FastAPI, str, int]:
+        service = bootstrap()
+        return create_api(service), service.settings.http_host, service.settings.http_port
+
+    async def relay() -> None:
+        await run_relay(bootstrap())
+
+    main(prog, make_api=api, workers={"relay": relay})

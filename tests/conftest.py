@@ -55,7 +55,7 @@ def databases(infrastructure: None) -> Iterator[Callable[[], str]]:
 
     yield make
     for name in made:
-        asyncio.run(support.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        asyncio.run(support.drop_database(name))
 
 
 @pytest.fixture

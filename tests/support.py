@@ -169,3 +169,15 @@ async def admin(sql: str) -> None:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def drop_database(name: str, attempts: int = 10) -> None:
+    """Drop a test database; a backend of another role (autovacuum) may hold it a moment."""
+    for attempt in range(attempts):
+        try:
+            await admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except asyncpg.PostgresError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5)

@@ -1,19 +1,7 @@
 """python -m services.regions serve|relay"""
 
-from fastapi import FastAPI
-
-from services.regions.bootstrap import bootstrap, create_api, run_relay
-from shared.cli import main
-
-
-def _api() -> tuple[FastAPI, str, int]:
-    service = bootstrap()
-    return create_api(service), service.settings.http_host, service.settings.http_port
-
-
-async def _relay() -> None:
-    await run_relay(bootstrap())
-
+from services.regions.bootstrap import bootstrap, create_api
+from shared.cli import main_event_sourced
 
 if __name__ == "__main__":
-    main("python -m services.regions", make_api=_api, workers={"relay": _relay})
+    main_event_sourced("python -m services.regions", bootstrap, create_api)

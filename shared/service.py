@@ -1,0 +1,75 @@
+"""What every event-sourced service is made of: its application, its outbox relay and its
+HTTP API with the relay running alongside. Each service's bootstrap fills in the parts."""
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from eventsourcing.application import Application
+from fastapi import APIRouter, FastAPI
+
+from shared.http import add_health, install_error_handlers
+from shared.relay import OutboxRelay, Translate
+from shared.settings import ServiceSettings
+from shared.supervise import supervise
+from shared.topics import Topics, ensure_topics
+
+A = TypeVar("A", bound=Application[Any])
+
+
+@dataclass
+class EventSourcedService(Generic[A]):
+    settings: ServiceSettings
+    app: A
+    relay: OutboxRelay
+    run_relay_in_api: bool = True
+
+
+def assemble(
+    settings: ServiceSettings, app: A, translate: Translate, topic: str, *, run_relay: bool
+) -> EventSourcedService[A]:
+    relay = OutboxRelay(
+        name=settings.service_name,
+        app=app,
+        translate=translate,
+        topic=topic,
+        kafka_bootstrap=settings.kafka_bootstrap,
+        pg_dsn=settings.pg_dsn,
+    )
+    return EventSourcedService(settings, app, relay, run_relay)
+
+
+async def run_relay(service: EventSourcedService[Any]) -> None:
+    s = service.settings
+    await ensure_topics(s.kafka_bootstrap, Topics(s.topic_prefix).public, s.topic_partitions)
+    await supervise(f"{s.service_name} relay", service.relay.run)
+
+
+def create_service_api(
+    service: EventSourcedService[Any],
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_relay(service)) if service.run_relay_in_api else None
+        yield
+        if task:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        service.app.close()
+
+    api = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    api.state.service = service
+    install_error_handlers(api)
+    for router in routers:
+        api.include_router(router)
+    add_health(
+        api, kafka_bootstrap=service.settings.kafka_bootstrap, pg_dsn=service.settings.pg_dsn
+    )
+    return api
