@@ -19,3 +19,9 @@ class NotFound(DomainError):
 
 class Forbidden(DomainError):
     status_code = 403
+
+
+class Unauthorized(DomainError):
+    """No token, or one that cannot be trusted (HTTP 401)."""
+
+    status_code = 401

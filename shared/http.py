@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse(
             status_code=exc.status_code,
             content={"error": type(exc).__name__, "detail": str(exc)},
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from eventsourcing.application import Application
 from fastapi import APIRouter, FastAPI
 
+from shared.auth import install_auth
 from shared.http import add_health, install_error_handlers
 from shared.relay import OutboxRelay, Translate
 from shared.settings import ServiceSettings
@@ -67,6 +68,7 @@ def create_service_api(
     api = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     api.state.service = service
     install_error_handlers(api)
+    install_auth(api, service.settings)
     for router in routers:
         api.include_router(router)
     add_health(

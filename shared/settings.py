@@ -6,15 +6,17 @@ REPORTING_). The eventsourcing `env` is derived here, never read ad hoc.
 
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The development password of deploy/postgres.sh; refused in production.
 DEV_PG_PASSWORD = "zr-dev-password"  # noqa: S105
+# The signing key for bearer tokens in development and tests; refused in production.
+DEV_JWT_SECRET = "zr-development-signing-key-never-use-in-production"  # noqa: S105
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
     environment: Literal["development", "test", "production"] = "development"
     service_name: str = "zr"
@@ -32,6 +34,12 @@ class ServiceSettings(BaseSettings):
     pg_password: SecretStr = SecretStr(DEV_PG_PASSWORD)
     pg_database: str = "zr"
 
+    # Bearer tokens: one key shared by all services (ZR_JWT_SECRET), HS256.
+    jwt_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("jwt_secret", "zr_jwt_secret")
+    )
+    jwt_audience: str = "zukunftsregionen"
+
     # eventsourcing persistence: "postgres" for real runs, "popo" (in memory) for unit tests.
     persistence: Literal["postgres", "popo"] = "postgres"
 
@@ -41,7 +49,20 @@ class ServiceSettings(BaseSettings):
             self.pg_password.get_secret_value() == DEV_PG_PASSWORD
         ):
             raise ValueError("pg_password must be set explicitly in production")
+        if self.environment == "production" and self.jwt_secret is None:
+            raise ValueError("ZR_JWT_SECRET must be set in production (no default signing key)")
+        if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
+            raise ValueError("ZR_JWT_SECRET must be at least 32 characters long")
         return self
+
+    @property
+    def signing_key(self) -> str:
+        """The key tokens are signed and checked with; the development key outside production."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        if self.environment == "production":
+            raise ValueError("no signing key in production")
+        return DEV_JWT_SECRET
 
     @property
     def pg_dsn(self) -> str:

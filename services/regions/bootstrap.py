@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from services.regions.adapters.public_events import to_public
-from services.regions.api import regions
+from services.regions.api import budget, programme, regions, structure
 from services.regions.application.regions import RegionsApplication
 from services.regions.settings import RegionsSettings
 from shared.service import EventSourcedService, assemble, create_service_api
@@ -24,5 +24,5 @@ def create_api(service: RegionsService) -> FastAPI:
         service,
         title="Zukunftsregionen: regions service",
         description="The programme, the recognised Zukunftsregionen and their budgets.",
-        routers=[regions.router],
+        routers=[programme.router, regions.router, structure.router, budget.router],
     )

@@ -13,6 +13,7 @@ from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
 from services.reporting.api import audit, regions
 from services.reporting.settings import ReportingSettings
+from shared.auth import install_auth
 from shared.consumer import ExactlyOnceConsumer
 from shared.http import add_health, install_error_handlers
 from shared.supervise import supervise
@@ -88,6 +89,7 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(api)
+    install_auth(api, settings)
     api.include_router(regions.router)
     api.include_router(audit.router)
     add_health(api, kafka_bootstrap=settings.kafka_bootstrap, pg_dsn=settings.pg_dsn)

@@ -1,65 +1,80 @@
-"""HTTP resource /regions."""
+"""HTTP resource /regions: recognition, and the regions' state now, then and over time."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, status
 
-from services.regions.application.regions import RegionsApplication, RegionView
-from shared.auth import CurrentActor
+from services.regions.adapters.public_events import to_public
+from services.regions.api.deps import App, CorrelationId, HistoryReader, Ministry, PublicReader
+from services.regions.api.schemas import RegionRecognise
+from services.regions.application.views import RegionState
+from shared.errors import DomainError
 from shared.es import meta
-from shared.events.v1 import ArL, RegionId
-from shared.http import correlation_id
+from shared.events import CloudEvent
 from shared.sync import run_sync
 
 router = APIRouter(prefix="/regions", tags=["regions"])
-
-
-def regions_app(request: Request) -> RegionsApplication:
-    return request.app.state.service.app  # type: ignore[no-any-return]
-
-
-App = Annotated[RegionsApplication, Depends(regions_app)]
-CorrelationId = Annotated[str, Depends(correlation_id)]
-
-
-class RegionRecognise(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    region_id: RegionId
-    name: str = Field(min_length=1, max_length=200)
-    arl: ArL
-    recognised_on: date | None = Field(None, description="null where the date was not published")
-
-
-class RegionPublic(BaseModel):
-    region_id: str
-    name: str
-    arl: str
-    recognised_on: date | None
-    version: int
-
-    @classmethod
-    def of(cls, v: RegionView) -> "RegionPublic":
-        return cls(**v.__dict__)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Recognise a Zukunftsregion")
 async def recognise_region(
-    body: RegionRecognise, app: App, actor: CurrentActor, cid: CorrelationId
-) -> RegionPublic:
-    view = await run_sync(
+    body: RegionRecognise, app: App, actor: Ministry, cid: CorrelationId
+) -> RegionState:
+    return await run_sync(
         app.recognise_region,
         region_id=body.region_id,
         name=body.name,
         arl=body.arl,
         recognised_on=body.recognised_on,
+        announced_budget_cents=body.announced_budget_cents,
+        notes=body.notes,
         meta=meta(actor.model_dump(), cid),
     )
-    return RegionPublic.of(view)
 
 
-@router.get("/{region_id}", summary="A region's current state")
-async def get_region(region_id: str, app: App) -> RegionPublic:
-    return RegionPublic.of(await run_sync(app.get_region, region_id))
+@router.get("", summary="All recognised regions")
+async def list_regions(app: App, _: PublicReader) -> list[RegionState]:
+    return await run_sync(app.list_regions)
+
+
+@router.get("/{region_id}", summary="A region's state, now or as it was recorded at a past time")
+async def get_region(
+    region_id: str,
+    app: App,
+    _: PublicReader,
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="a date (end of that day, German time) or an ISO date-time: the state "
+            "as the system had recorded it then",
+            examples=["2026-01-31", "2026-01-31T12:00:00+01:00"],
+        ),
+    ] = None,
+) -> RegionState:
+    return await run_sync(app.get_region, region_id, parse_as_of(as_of) if as_of else None)
+
+
+@router.get(
+    "/{region_id}/history",
+    summary="Every event of the region, oldest first, with who and when",
+)
+async def region_history(region_id: str, app: App, _: HistoryReader) -> list[CloudEvent]:
+    events = await run_sync(app.history, region_id)
+    return [ce for e in events for ce in to_public(e)]
+
+
+def parse_as_of(text: str) -> datetime:
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max, tzinfo=BERLIN).astimezone(UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError(
+            f"as_of: {text!r} is neither a date (2026-01-31) nor an ISO date-time "
+            "(2026-01-31T12:00:00+01:00)"
+        ) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)).astimezone(UTC)

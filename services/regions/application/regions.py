@@ -1,32 +1,64 @@
-"""Use cases of the regions service: load, call, save, return plain values."""
+"""Use cases of the regions service: load, call, save, return plain values.
 
-from dataclasses import dataclass
-from datetime import date
+Changes that touch the programme's envelope save the programme and the region together
+(atomic). When another request saved first, the whole command runs again on the new
+state, so the loser of a race for the last money gets the envelope's answer, not a
+spurious conflict.
+"""
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from services.regions.domain.region import (
-    Region,
-    RegionAlreadyRecognised,
-    RegionNotFound,
-    region_aggregate_id,
+from services.regions.application.views import (
+    ProgrammeState,
+    RegionState,
+    programme_state,
+    region_state,
 )
+from services.regions.domain.programme import (
+    PROGRAMME_KEY,
+    Programme,
+    ProgrammeNotOpen,
+    programme_aggregate_id,
+)
+from services.regions.domain.region import Region, region_aggregate_id
+from services.regions.domain.rules import Member, RegionAlreadyRecognised, RegionNotFound, Seat
+from shared.errors import Conflict
 from shared.es import ZrApplication
 
-
-@dataclass(frozen=True)
-class RegionView:
-    region_id: str
-    name: str
-    arl: str
-    recognised_on: date | None
-    version: int
+ATTEMPTS = 30
 
 
 class RegionsApplication(ZrApplication):
     name = "regions"
+
+    # the programme -------------------------------------------------------------------
+
+    def open_programme(
+        self, *, name: str, envelope_cents: int, meta: dict[str, Any]
+    ) -> ProgrammeState:
+        if programme_aggregate_id() in self.repository:
+            raise Conflict("the programme is already open")
+        programme = Programme.open(
+            key=PROGRAMME_KEY, name=name, envelope_cents=envelope_cents, meta=meta
+        )
+        try:
+            self.save(programme)
+        except IntegrityError:
+            raise Conflict("the programme is already open") from None
+        return programme_state(programme)
+
+    def get_programme(self) -> ProgrammeState:
+        return programme_state(self._programme())
+
+    # recognition and the region's structure --------------------------------------------
 
     def recognise_region(
         self,
@@ -35,33 +67,170 @@ class RegionsApplication(ZrApplication):
         name: str,
         arl: str,
         recognised_on: date | None,
+        announced_budget_cents: int | None = None,
+        notes: Sequence[str] = (),
         meta: dict[str, Any],
-    ) -> RegionView:
-        region = Region(
-            region_id=region_id, name=name, arl=arl, recognised_on=recognised_on, meta=meta
+    ) -> RegionState:
+        def attempt() -> tuple[Aggregate, ...]:
+            programme = self._programme()
+            region = Region.recognise(
+                region_id=region_id,
+                name=name,
+                arl=arl,
+                recognised_on=recognised_on,
+                announced_budget_cents=announced_budget_cents,
+                notes=notes,
+                meta=meta,
+            )
+            programme.admit(region_id, meta)
+            if region.id in self.repository:
+                raise RegionAlreadyRecognised(f"region {region_id!r} is already recognised")
+            return programme, region
+
+        return region_state(self._save(attempt)[1])  # type: ignore[arg-type]
+
+    def record_members(
+        self,
+        region_id: str,
+        *,
+        members: list[Member],
+        lead_partner: str | None,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> RegionState:
+        return self._change_region(
+            region_id, lambda r: r.record_members(members, lead_partner, note, meta)
         )
+
+    def adopt_zukunftskonzept(
+        self,
+        region_id: str,
+        *,
+        handlungsfelder: list[str],
+        adopted_on: date | None,
+        meta: dict[str, Any],
+    ) -> RegionState:
+        return self._change_region(
+            region_id, lambda r: r.adopt_zukunftskonzept(handlungsfelder, adopted_on, meta)
+        )
+
+    def constitute_steering_group(
+        self,
+        region_id: str,
+        *,
+        seats: list[Seat],
+        constituted_on: date | None,
+        meta: dict[str, Any],
+    ) -> RegionState:
+        return self._change_region(
+            region_id, lambda r: r.constitute_steering_group(seats, constituted_on, meta)
+        )
+
+    def establish_regional_management(
+        self,
+        region_id: str,
+        *,
+        host_organisation: str,
+        annual_grant_cents: int,
+        established_on: date | None,
+        meta: dict[str, Any],
+    ) -> RegionState:
+        return self._change_region(
+            region_id,
+            lambda r: r.establish_regional_management(
+                host_organisation, annual_grant_cents, established_on, meta
+            ),
+        )
+
+    # budgets ---------------------------------------------------------------------------
+
+    def allocate_budget(
+        self,
+        region_id: str,
+        *,
+        fund: str,
+        amount_cents: int,
+        basis: str,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> RegionState:
+        def attempt() -> tuple[Aggregate, ...]:
+            region, programme = self._region(region_id), self._programme()
+            region.allocate_budget(fund, amount_cents, basis, note, meta)
+            programme.book(region_id, fund, amount_cents, meta)
+            return region, programme
+
+        return region_state(self._save(attempt)[0])  # type: ignore[arg-type]
+
+    def adjust_budget(
+        self, region_id: str, *, fund: str, amount_cents: int, reason: str, meta: dict[str, Any]
+    ) -> RegionState:
+        def attempt() -> tuple[Aggregate, ...]:
+            region, programme = self._region(region_id), self._programme()
+            region.adjust_budget(fund, amount_cents, reason, meta)
+            programme.book(region_id, fund, amount_cents, meta)
+            return region, programme
+
+        return region_state(self._save(attempt)[0])  # type: ignore[arg-type]
+
+    # queries ---------------------------------------------------------------------------
+
+    def list_regions(self) -> list[RegionState]:
+        if programme_aggregate_id() not in self.repository:
+            return []
+        return [region_state(self._region(r)) for r in self._programme().regions]
+
+    def get_region(self, region_id: str, as_of: datetime | None = None) -> RegionState:
+        if as_of is None:
+            return region_state(self._region(region_id))
+        versions = [e.originator_version for e in self.history(region_id) if e.timestamp <= as_of]
+        if not versions:
+            raise RegionNotFound(
+                f"region {region_id!r} was not yet recorded at {as_of.isoformat()}"
+            )
+        region: Region = self.repository.get(region_aggregate_id(region_id), version=versions[-1])
+        return region_state(region, as_of=as_of)
+
+    def history(self, region_id: str) -> list[Any]:
+        """The region's stored events, oldest first."""
+        events = list(self.repository.event_store.get(region_aggregate_id(region_id)))
+        if not events:
+            raise RegionNotFound(f"no recognised region {region_id!r}")
+        return events
+
+    # helpers ---------------------------------------------------------------------------
+
+    def _programme(self) -> Programme:
         try:
-            self.save(region)
-        except IntegrityError:
-            raise RegionAlreadyRecognised(f"region {region_id!r} is already recognised") from None
-        return _view(region)
+            programme: Programme = self.repository.get(programme_aggregate_id())
+        except AggregateNotFoundError:
+            raise ProgrammeNotOpen(
+                "the programme is not open yet; the ministry opens it first"
+            ) from None
+        return programme
 
-    def get_region(self, region_id: str) -> RegionView:
-        return _view(self._load(region_id))
-
-    def _load(self, region_id: str) -> Region:
+    def _region(self, region_id: str) -> Region:
         try:
             region: Region = self.repository.get(region_aggregate_id(region_id))
         except AggregateNotFoundError:
-            raise RegionNotFound(f"no region {region_id!r}") from None
+            raise RegionNotFound(f"no recognised region {region_id!r}") from None
         return region
 
+    def _change_region(self, region_id: str, command: Callable[[Region], None]) -> RegionState:
+        def attempt() -> tuple[Aggregate, ...]:
+            region = self._region(region_id)
+            command(region)
+            return (region,)
 
-def _view(region: Region) -> RegionView:
-    return RegionView(
-        region_id=region.region_id,
-        name=region.name,
-        arl=region.arl,
-        recognised_on=region.recognised_on,
-        version=region.version,
-    )
+        return region_state(self._save(attempt)[0])  # type: ignore[arg-type]
+
+    def _save(self, attempt: Callable[[], tuple[Aggregate, ...]]) -> tuple[Aggregate, ...]:
+        for _ in range(ATTEMPTS):
+            aggregates = attempt()
+            try:
+                self.save(*aggregates)
+            except IntegrityError:
+                time.sleep(random.uniform(0.001, 0.01))  # noqa: S311 (jitter, not crypto)
+                continue
+            return aggregates
+        raise Conflict("the region was changed by others too often meanwhile; please try again")

@@ -1,27 +1,33 @@
-"""Region: a Zukunftsregion recognised by the ministry (MB)."""
+"""Region: a Zukunftsregion recognised by the ministry (MB), with its members, strategy,
+steering group, regional management and budget per fund.
 
+Commands check the rules first and then trigger the event, so replaying history never
+re-runs a check that may since have changed.
+"""
+
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.errors import Conflict, DomainError, NotFound
+from services.regions.domain.rules import (
+    RM_CAP_MORE_DEVELOPED_CENTS,
+    RM_CAP_TRANSITION_CENTS,
+    Member,
+    RegionConflict,
+    RegionError,
+    Seat,
+    check_arl,
+    check_fund,
+    check_handlungsfelder,
+    check_members,
+    check_positive,
+    check_seats,
+    in_transition_region,
+)
 from shared.es import stable_id
-
-ARLS = ("ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems")
-
-
-class RegionError(DomainError):
-    """A rule of the programme was broken."""
-
-
-class RegionNotFound(NotFound):
-    pass
-
-
-class RegionAlreadyRecognised(Conflict):
-    pass
 
 
 def region_aggregate_id(region_id: str) -> UUID:
@@ -33,6 +39,25 @@ class Region(Aggregate):
     def create_id(region_id: str) -> UUID:
         return region_aggregate_id(region_id)
 
+    @classmethod
+    def recognise(
+        cls,
+        *,
+        region_id: str,
+        name: str,
+        arl: str,
+        recognised_on: date | None,
+        announced_budget_cents: int | None,
+        notes: Sequence[str],
+        meta: dict[str, Any],
+    ) -> "Region":
+        check_arl(arl)
+        if not name.strip():
+            raise RegionError("a region needs a name")
+        if announced_budget_cents is not None:
+            check_positive("the announced budget", announced_budget_cents)
+        return cls(region_id, name, arl, recognised_on, announced_budget_cents, list(notes), meta)
+
     @event("Recognised")
     def __init__(
         self,
@@ -40,16 +65,192 @@ class Region(Aggregate):
         name: str,
         arl: str,
         recognised_on: date | None,
+        announced_budget_cents: int | None,
+        notes: list[str],
         meta: dict[str, Any],
     ) -> None:
-        check_arl(arl)
         self.region_id = region_id
         self.name = name
         self.arl = arl
         self.recognised_on = recognised_on
-        self.recognised_by = meta["actor"]
+        self.recognised_by: dict[str, Any] = meta["actor"]
+        self.announced_budget_cents = announced_budget_cents
+        self.notes = notes
+        self.members: list[Member] = []
+        self.lead_partner: str | None = None
+        self.members_note: str | None = None
+        self.handlungsfelder: list[str] = []
+        self.concept_adopted_on: date | None = None
+        self.seats: list[Seat] = []
+        self.steering_group_constituted_on: date | None = None
+        self.regional_management: dict[str, Any] | None = None
+        self.budget: dict[str, int] = {}
+        self.budget_basis: dict[str, dict[str, str | None]] = {}
 
+    # members -------------------------------------------------------------------------
 
-def check_arl(arl: str) -> None:
-    if arl not in ARLS:
-        raise RegionError(f"unknown ArL {arl!r}; one of {', '.join(ARLS)}")
+    def record_members(
+        self,
+        members: list[Member],
+        lead_partner: str | None,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        check_members(members, lead_partner)
+        self._record_members(self.region_id, members, lead_partner, note, meta)
+
+    @event("MembersRecorded")
+    def _record_members(
+        self,
+        region_id: str,
+        members: list[Member],
+        lead_partner: str | None,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.members = members
+        self.lead_partner = lead_partner
+        self.members_note = note
+
+    # Zukunftskonzept -----------------------------------------------------------------
+
+    def adopt_zukunftskonzept(
+        self, handlungsfelder: list[str], adopted_on: date | None, meta: dict[str, Any]
+    ) -> None:
+        check_handlungsfelder(handlungsfelder)
+        if self.handlungsfelder:
+            raise RegionConflict(
+                f"{self.name} already has its Zukunftskonzept "
+                f"({', '.join(self.handlungsfelder)}); a region has at most two Handlungsfelder"
+            )
+        self._adopt(self.region_id, handlungsfelder, adopted_on, meta)
+
+    @event("ZukunftskonzeptAdopted")
+    def _adopt(
+        self,
+        region_id: str,
+        handlungsfelder: list[str],
+        adopted_on: date | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.handlungsfelder = handlungsfelder
+        self.concept_adopted_on = adopted_on
+
+    # steering group and regional management ------------------------------------------
+
+    def constitute_steering_group(
+        self, seats: list[Seat], constituted_on: date | None, meta: dict[str, Any]
+    ) -> None:
+        check_seats(seats, self.arl)
+        self._constitute(self.region_id, seats, constituted_on, meta)
+
+    @event("SteeringGroupConstituted")
+    def _constitute(
+        self, region_id: str, seats: list[Seat], constituted_on: date | None, meta: dict[str, Any]
+    ) -> None:
+        self.seats = seats
+        self.steering_group_constituted_on = constituted_on
+
+    @property
+    def regional_management_cap_cents(self) -> int:
+        if in_transition_region(self.members, self.lead_partner):
+            return RM_CAP_TRANSITION_CENTS
+        return RM_CAP_MORE_DEVELOPED_CENTS
+
+    def establish_regional_management(
+        self,
+        host_organisation: str,
+        annual_grant_cents: int,
+        established_on: date | None,
+        meta: dict[str, Any],
+    ) -> None:
+        if self.regional_management is not None:
+            raise RegionConflict(f"{self.name} already has its regional management")
+        if not self.members:
+            raise RegionConflict(
+                f"record {self.name}'s members first: the grant's cap depends on where they lie"
+            )
+        if not host_organisation.strip():
+            raise RegionError("the regional management needs a host organisation")
+        check_positive("the annual grant", annual_grant_cents)
+        cap = self.regional_management_cap_cents
+        if annual_grant_cents > cap:
+            raise RegionError(
+                f"the annual grant of {annual_grant_cents} cents exceeds the programme's cap "
+                f"of {cap} cents a year for this region"
+            )
+        self._establish(
+            self.region_id, host_organisation, annual_grant_cents, cap, established_on, meta
+        )
+
+    @event("RegionalManagementEstablished")
+    def _establish(
+        self,
+        region_id: str,
+        host_organisation: str,
+        annual_grant_cents: int,
+        annual_cap_cents: int,
+        established_on: date | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.regional_management = {
+            "host_organisation": host_organisation,
+            "annual_grant_cents": annual_grant_cents,
+            "annual_cap_cents": annual_cap_cents,
+            "established_on": established_on,
+        }
+
+    # budget per fund -----------------------------------------------------------------
+
+    def allocate_budget(
+        self, fund: str, amount_cents: int, basis: str, note: str | None, meta: dict[str, Any]
+    ) -> None:
+        check_fund(fund)
+        check_positive("the allocation", amount_cents)
+        if fund in self.budget:
+            raise RegionConflict(
+                f"{self.name} already has {self.budget[fund]} cents of {fund}; "
+                "change it with a budget adjustment and a reason"
+            )
+        self._allocate(self.region_id, fund, amount_cents, basis, note, meta)
+
+    @event("BudgetAllocated")
+    def _allocate(
+        self,
+        region_id: str,
+        fund: str,
+        amount_cents: int,
+        basis: str,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.budget[fund] = amount_cents
+        self.budget_basis[fund] = {"basis": basis, "note": note}
+
+    def adjust_budget(
+        self, fund: str, amount_cents: int, reason: str, meta: dict[str, Any]
+    ) -> None:
+        check_fund(fund)
+        if fund not in self.budget:
+            raise RegionConflict(
+                f"{self.name} has no {fund} allocation to adjust; allocate it first"
+            )
+        if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents < 0:
+            raise RegionError("the adjusted amount is whole cents, zero or more")
+        if amount_cents == self.budget[fund]:
+            raise RegionConflict(f"{self.name}'s {fund} allocation is already {amount_cents} cents")
+        if not reason.strip():
+            raise RegionError("a budget adjustment needs a reason")
+        self._adjust(self.region_id, fund, self.budget[fund], amount_cents, reason, meta)
+
+    @event("BudgetAdjusted")
+    def _adjust(
+        self,
+        region_id: str,
+        fund: str,
+        previous_cents: int,
+        amount_cents: int,
+        reason: str,
+        meta: dict[str, Any],
+    ) -> None:
+        self.budget[fund] = amount_cents

@@ -2,14 +2,18 @@
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from services.reporting.api.regions import Pool
+from shared.auth import allow
+from shared.events.base import Actor
 
 router = APIRouter(prefix="/audit", tags=["audit"])
+# Who did what is for those who oversee the programme, not for agencies or the regions.
+AuditReader = Annotated[Actor, Depends(allow("ministry", "nbank", "auditor", "service"))]
 
 
 class AuditEntry(BaseModel):
@@ -29,6 +33,7 @@ class AuditEntry(BaseModel):
 @router.get("/events", summary="Public events in order, optionally of one aggregate")
 async def events(
     db: Pool,
+    _: AuditReader,
     aggregate_id: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[AuditEntry]:

@@ -7,7 +7,9 @@ import asyncpg
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from shared.auth import EVERYONE, allow
 from shared.errors import NotFound
+from shared.events.base import Actor
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 
@@ -17,6 +19,7 @@ def pool(request: Request) -> asyncpg.Pool:
 
 
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
+PublicReader = Annotated[Actor, Depends(allow(*EVERYONE, own_region=False))]
 
 
 class RegionRow(BaseModel):
@@ -29,13 +32,13 @@ class RegionRow(BaseModel):
 
 
 @router.get("", summary="All recognised regions")
-async def list_regions(db: Pool) -> list[RegionRow]:
+async def list_regions(db: Pool, _: PublicReader) -> list[RegionRow]:
     rows = await db.fetch("SELECT * FROM region_view ORDER BY name")
     return [RegionRow(**dict(r)) for r in rows]
 
 
 @router.get("/{region_id}", summary="One recognised region")
-async def get_region(region_id: str, db: Pool) -> RegionRow:
+async def get_region(region_id: str, db: Pool, _: PublicReader) -> RegionRow:
     row = await db.fetchrow("SELECT * FROM region_view WHERE region_id = $1", region_id)
     if row is None:
         raise NotFound(f"no recognised region {region_id!r} (yet)")

@@ -1,39 +1,15 @@
-"""Version 1 of the public integration events.
-
-A published version never changes incompatibly: fields are only added as optional. A
-removed, renamed or retyped field, or a new required one, needs a new version (v2).
-"""
+"""v1 contracts of the funding service."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import Field
 
 from shared.events.base import PublicEvent, contract
+from shared.events.v1.common import Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.money import EuroCents
-
-Fund = Literal["EFRE", "ESF+"]
-ArL = Literal["ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems"]
-Handlungsfeld = Literal["HF1", "HF2", "HF3", "HF4", "HF5", "HF6"]
-RegionId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", description="region slug")]
-Kreisschluessel = Annotated[
-    str, Field(pattern=r"^03\d{3}$", description="district key in Niedersachsen")
-]
-
-
-@contract
-class RegionRecognisedV1(PublicEvent):
-    """The ministry recognised a Zukunftsregion."""
-
-    name = "RegionRecognised"
-    version = 1
-
-    region_id: RegionId
-    region_name: str = Field(min_length=1)
-    arl: ArL
-    recognised_on: date | None = Field(description="date of recognition; null where not published")
 
 
 @contract

@@ -1,0 +1,45 @@
+"""HTTP commands on a region's budget per fund: allocation out of the envelope, adjustment
+with a reason. The ministry decides them."""
+
+from fastapi import APIRouter, status
+
+from services.regions.api.deps import App, CorrelationId, Ministry
+from services.regions.api.schemas import BudgetAdjust, BudgetAllocate
+from services.regions.application.views import RegionState
+from shared.es import meta
+from shared.sync import run_sync
+
+router = APIRouter(prefix="/regions/{region_id}/budget", tags=["budget"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Allocate a fund's budget to the region, within the envelope",
+)
+async def allocate_budget(
+    region_id: str, body: BudgetAllocate, app: App, actor: Ministry, cid: CorrelationId
+) -> RegionState:
+    return await run_sync(
+        app.allocate_budget,
+        region_id,
+        fund=body.fund,
+        amount_cents=body.amount_cents,
+        basis=body.basis,
+        note=body.note,
+        meta=meta(actor.model_dump(), cid),
+    )
+
+
+@router.post("/adjustments", summary="Adjust a fund's allocation, with a reason")
+async def adjust_budget(
+    region_id: str, body: BudgetAdjust, app: App, actor: Ministry, cid: CorrelationId
+) -> RegionState:
+    return await run_sync(
+        app.adjust_budget,
+        region_id,
+        fund=body.fund,
+        amount_cents=body.amount_cents,
+        reason=body.reason,
+        meta=meta(actor.model_dump(), cid),
+    )

@@ -1,0 +1,75 @@
+"""HTTP commands on a region's structure: members, Zukunftskonzept, steering group and
+regional management. The ministry records them."""
+
+from fastapi import APIRouter
+
+from services.regions.api.deps import App, CorrelationId, Ministry
+from services.regions.api.schemas import (
+    MembersRecord,
+    RegionalManagementEstablish,
+    SteeringGroupConstitute,
+    ZukunftskonzeptAdopt,
+)
+from services.regions.application.views import RegionState
+from shared.es import meta
+from shared.sync import run_sync
+
+router = APIRouter(prefix="/regions/{region_id}", tags=["regions"])
+
+
+@router.post("/members", summary="Record the region's members (the whole list)")
+async def record_members(
+    region_id: str, body: MembersRecord, app: App, actor: Ministry, cid: CorrelationId
+) -> RegionState:
+    return await run_sync(
+        app.record_members,
+        region_id,
+        members=[m.model_dump() for m in body.members],  # type: ignore[misc]
+        lead_partner=body.lead_partner,
+        note=body.note,
+        meta=meta(actor.model_dump(), cid),
+    )
+
+
+@router.post("/zukunftskonzept", summary="Adopt the Zukunftskonzept (one or two Handlungsfelder)")
+async def adopt_zukunftskonzept(
+    region_id: str, body: ZukunftskonzeptAdopt, app: App, actor: Ministry, cid: CorrelationId
+) -> RegionState:
+    return await run_sync(
+        app.adopt_zukunftskonzept,
+        region_id,
+        handlungsfelder=list(body.handlungsfelder),
+        adopted_on=body.adopted_on,
+        meta=meta(actor.model_dump(), cid),
+    )
+
+
+@router.post("/steering-group", summary="Constitute the Steuerungsgruppe (the ArL sits in it)")
+async def constitute_steering_group(
+    region_id: str, body: SteeringGroupConstitute, app: App, actor: Ministry, cid: CorrelationId
+) -> RegionState:
+    return await run_sync(
+        app.constitute_steering_group,
+        region_id,
+        seats=[s.model_dump() for s in body.seats],  # type: ignore[misc]
+        constituted_on=body.constituted_on,
+        meta=meta(actor.model_dump(), cid),
+    )
+
+
+@router.post("/regional-management", summary="Establish the Regionalmanagement and its grant")
+async def establish_regional_management(
+    region_id: str,
+    body: RegionalManagementEstablish,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+) -> RegionState:
+    return await run_sync(
+        app.establish_regional_management,
+        region_id,
+        host_organisation=body.host_organisation,
+        annual_grant_cents=body.annual_grant_cents,
+        established_on=body.established_on,
+        meta=meta(actor.model_dump(), cid),
+    )

@@ -1,0 +1,127 @@
+"""The programme's rules for regions (public programme data, RL ZRN), as plain checks."""
+
+import re
+from collections.abc import Sequence
+from typing import TypedDict
+
+from shared.errors import Conflict, DomainError, NotFound
+
+ENVELOPE_CENTS = 96_000_000_00
+FUNDS = ("EFRE", "ESF+")
+ARLS = ("ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems")
+HANDLUNGSFELDER = ("HF1", "HF2", "HF3", "HF4", "HF5", "HF6")
+MAX_HANDLUNGSFELDER = 2
+DISTRICT_KINDS = ("landkreis", "kreisfreie_stadt", "region")
+MEMBER_KINDS = (*DISTRICT_KINDS, "gemeinde", "other")
+SEAT_KINDS = ("municipal", "economic_social_partner", "arl")
+KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
+TRANSITION_PREFIX = "033"  # statistical region Lüneburg (NUTS-2 DE93)
+RM_CAP_MORE_DEVELOPED_CENTS = 210_000_00
+RM_CAP_TRANSITION_CENTS = 270_000_00
+
+
+class RegionError(DomainError):
+    """A rule of the programme was broken (HTTP 422)."""
+
+
+class RegionNotFound(NotFound):
+    pass
+
+
+class RegionAlreadyRecognised(Conflict):
+    pass
+
+
+class RegionConflict(Conflict):
+    """The command does not fit the region's current state (HTTP 409)."""
+
+
+class Member(TypedDict):
+    name: str
+    kind: str
+    kreisschluessel: str | None
+
+
+class Seat(TypedDict):
+    organisation: str
+    kind: str
+    function: str | None
+
+
+def check_arl(arl: str) -> None:
+    if arl not in ARLS:
+        raise RegionError(f"unknown ArL {arl!r}; one of {', '.join(ARLS)}")
+
+
+def check_fund(fund: str) -> None:
+    if fund not in FUNDS:
+        raise RegionError(f"unknown fund {fund!r}; one of {', '.join(FUNDS)}")
+
+
+def check_members(members: Sequence[Member], lead_partner: str | None) -> None:
+    if not members:
+        raise RegionError("a region has at least one member")
+    names = [m["name"] for m in members]
+    if len(set(names)) != len(names):
+        raise RegionError("each member is listed once")
+    keys = [m["kreisschluessel"] for m in members if m["kreisschluessel"]]
+    if len(set(keys)) != len(keys):
+        raise RegionError("each Kreisschlüssel is listed once")
+    for m in members:
+        check_member(m)
+    if lead_partner is not None and lead_partner not in names:
+        raise RegionError(f"the lead partner {lead_partner!r} is not one of the members")
+
+
+def check_member(m: Member) -> None:
+    if m["kind"] not in MEMBER_KINDS:
+        raise RegionError(f"{m['name']}: unknown kind {m['kind']!r}")
+    key = m["kreisschluessel"]
+    if m["kind"] in DISTRICT_KINDS:
+        if key is None:
+            raise RegionError(f"{m['name']}: a district needs its Kreisschlüssel")
+        if not KREISSCHLUESSEL.match(key):
+            raise RegionError(
+                f"{m['name']}: Kreisschlüssel {key!r} is not a district of Niedersachsen (03xxx)"
+            )
+    elif key is not None:
+        raise RegionError(f"{m['name']}: only districts have a Kreisschlüssel")
+
+
+def check_handlungsfelder(fields: Sequence[str]) -> None:
+    unknown = [f for f in fields if f not in HANDLUNGSFELDER]
+    if unknown:
+        raise RegionError(
+            f"unknown Handlungsfeld {', '.join(unknown)}; one of {', '.join(HANDLUNGSFELDER)}"
+        )
+    if len(set(fields)) != len(fields):
+        raise RegionError("each Handlungsfeld is named once")
+    if not 1 <= len(fields) <= MAX_HANDLUNGSFELDER:
+        raise RegionError(f"a Zukunftskonzept has one or two Handlungsfelder, not {len(fields)}")
+
+
+def check_seats(seats: Sequence[Seat], arl: str) -> None:
+    if not seats:
+        raise RegionError("a steering group has at least one seat")
+    for s in seats:
+        if s["kind"] not in SEAT_KINDS:
+            raise RegionError(f"{s['organisation']}: unknown kind {s['kind']!r}")
+    if not any(s["kind"] == "arl" and s["organisation"] == arl for s in seats):
+        raise RegionError(f"the responsible ArL ({arl}) must sit in the steering group")
+
+
+def in_transition_region(members: Sequence[Member], lead_partner: str | None) -> bool:
+    """Where the regional management's applicant, the lead partner, lies; without a known
+    lead partner, only a region wholly inside the transition region counts as one."""
+    lead = next((m for m in members if m["name"] == lead_partner), None)
+    if lead is not None and lead["kreisschluessel"]:
+        return lead["kreisschluessel"].startswith(TRANSITION_PREFIX)
+    keys = [m["kreisschluessel"] for m in members if m["kreisschluessel"]]
+    return bool(keys) and all(k.startswith(TRANSITION_PREFIX) for k in keys)
+
+
+def check_positive(what: str, cents: int) -> None:
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise RegionError(f"{what} must be whole cents")
+    if cents <= 0:
+        raise RegionError(f"{what} must be more than zero")
