@@ -1,8 +1,15 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
-.PHONY: run test test-unit test-integration test-e2e stop lint format typecheck bench compose-check
+
+.PHONY: run test load token test-unit test-integration test-e2e stop lint format typecheck bench compose-check
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
+
+load:           ## load the 14 regions into a running regions service (make run does this)
+	uv run --frozen python -m services.regions.programme_data.load
+
+token:          ## a development bearer token: make token ROLE=ministry [REGION=jadebay]
+	@uv run --frozen python -m shared.tokens --role "$(ROLE)" $(if $(REGION),--region "$(REGION)")
 
 test:           ## lint, types and every test against the real PostgreSQL and Kafka
 	./deploy/test.sh

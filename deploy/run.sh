@@ -31,10 +31,15 @@ for svc in regions funding reporting; do
   curl -fs "http://127.0.0.1:${PORTS[$svc]}/health" >/dev/null || fail "$svc did not become healthy; see var/log/$svc.log"
 done
 
+say "loading the programme's 14 regions from the public programme data"
+uv run --frozen python -m services.regions.programme_data.load --url http://127.0.0.1:8001 \
+  || fail "loading the programme data failed; see the message above"
+
 say "the system is up:"
 for svc in regions funding reporting; do
   say "  $svc  http://127.0.0.1:${PORTS[$svc]}/docs"
 done
+say "a token for trying the APIs: make token ROLE=ministry (or ROLE=regional_management REGION=jadebay)"
 say "Ctrl-C stops the services (make stop also stops PostgreSQL and Kafka)"
 wait -n "${PIDS[@]}"
 fail "a service exited; see var/log/"

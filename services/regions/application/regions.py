@@ -25,6 +25,7 @@ from services.regions.application.views import (
 from services.regions.domain.programme import (
     PROGRAMME_KEY,
     Programme,
+    ProgrammeNotFound,
     ProgrammeNotOpen,
     programme_aggregate_id,
 )
@@ -56,7 +57,10 @@ class RegionsApplication(ZrApplication):
         return programme_state(programme)
 
     def get_programme(self) -> ProgrammeState:
-        return programme_state(self._programme())
+        try:
+            return programme_state(self._programme())
+        except ProgrammeNotOpen as exc:
+            raise ProgrammeNotFound(str(exc)) from None
 
     # recognition and the region's structure --------------------------------------------
 

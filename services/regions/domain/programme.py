@@ -18,7 +18,7 @@ from services.regions.domain.rules import (
     check_fund,
     check_positive,
 )
-from shared.errors import Conflict
+from shared.errors import Conflict, NotFound
 from shared.es import stable_id
 
 PROGRAMME_KEY = "zukunftsregionen"
@@ -30,6 +30,10 @@ class EnvelopeExceeded(Conflict):
 
 
 class ProgrammeNotOpen(Conflict):
+    pass
+
+
+class ProgrammeNotFound(NotFound):
     pass
 
 
