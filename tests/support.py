@@ -16,7 +16,8 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
-from shared.settings import DEV_PG_PASSWORD
+from shared.auth import Authenticator
+from shared.settings import DEV_PG_PASSWORD, ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_DIR = ROOT / "var" / "log" / "tests"
@@ -31,6 +32,16 @@ PG = {
 
 def dsn(database: str) -> str:
     return f"postgresql://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database}"
+
+
+def bearer(role: str, region: str | None = None, subject: str | None = None) -> dict[str, str]:
+    """Authorization header of a token the services under test accept (same signing key)."""
+    token = Authenticator.of(ServiceSettings()).mint(
+        role=role,  # type: ignore[arg-type]
+        subject=subject or f"test-{role}",
+        region_id=region,
+    )
+    return {"Authorization": f"Bearer {token}"}
 
 
 def free_port() -> int:

@@ -1,0 +1,53 @@
+"""The services as real processes, each with its own new database (database per service)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests import support
+
+
+@dataclass
+class Service:
+    url: str
+    database: str
+    process: support.Process
+
+
+def start_service(
+    name: str, databases: Callable[[], str], topic_prefix: str, processes: list[support.Process]
+) -> Service:
+    port, database = support.free_port(), databases()
+    env = support.service_env(name.upper(), database, topic_prefix, http_port=port)
+    proc = support.start_process(name, ["-m", f"services.{name}", "serve"], env)
+    processes.append(proc)
+    url = f"http://127.0.0.1:{port}"
+    support.wait_healthy(url, proc)
+    return Service(url, database, proc)
+
+
+@pytest.fixture
+def regions(
+    databases: Callable[[], str], topic_prefix: str, processes: list[support.Process]
+) -> Service:
+    return start_service("regions", databases, topic_prefix, processes)
+
+
+@dataclass
+class System:
+    regions: Service
+    funding: Service
+    reporting: Service
+
+
+@pytest.fixture
+def system(
+    databases: Callable[[], str], topic_prefix: str, processes: list[support.Process]
+) -> System:
+    return System(
+        *(
+            start_service(n, databases, topic_prefix, processes)
+            for n in ("regions", "funding", "reporting")
+        )
+    )

@@ -1,0 +1,113 @@
+"""Who may do what: every endpoint of every service, every role, on the real PostgreSQL.
+
+The expected matrix is written out here, independently of the code; a new endpoint without
+a row fails the test. Refused callers get 401 (no token) or 403 before their input is even
+looked at, so allowed callers send an empty body and get a 422 instead: nothing changes.
+"""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.regions.bootstrap import bootstrap as regions_bootstrap
+from services.regions.bootstrap import create_api as regions_api
+from services.regions.settings import RegionsSettings
+from services.reporting.bootstrap import create_api as reporting_api
+from services.reporting.settings import ReportingSettings
+from shared.auth import TOKEN_ROLES
+from tests import support
+
+ALL = set(TOKEN_ROLES)
+NOT_AGENCY = ALL - {"agency"}
+MINISTRY = {"ministry"}
+OWN_REGION = "jadebay"
+OTHER_REGION = "heidefinition"
+
+# (method, path) -> (roles allowed, regional roles limited to their own region)
+REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("POST", "/programme"): (MINISTRY, False),
+    ("GET", "/programme"): (ALL, False),
+    ("POST", "/regions"): (MINISTRY, False),
+    ("GET", "/regions"): (ALL, False),
+    ("GET", "/regions/{region_id}"): (ALL, False),
+    ("GET", "/regions/{region_id}/history"): (NOT_AGENCY, True),
+    ("POST", "/regions/{region_id}/members"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/zukunftskonzept"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/steering-group"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/regional-management"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/budget"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/budget/adjustments"): (MINISTRY, True),
+}
+REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("GET", "/regions"): (ALL, False),
+    ("GET", "/regions/{region_id}"): (ALL, False),
+    ("GET", "/audit/events"): ({"ministry", "nbank", "auditor", "service"}, False),
+}
+OPEN = {"/health"}
+
+
+@pytest.fixture
+def regions_client(fresh_database: str) -> Iterator[TestClient]:
+    settings = RegionsSettings(pg_database=fresh_database, run_relay=False, environment="test")
+    with TestClient(regions_api(regions_bootstrap(settings))) as client:
+        ministry = support.bearer("ministry")
+        assert client.post("/programme", json={"envelope_cents": 100}, headers=ministry).is_success
+        for rid in (OWN_REGION, OTHER_REGION):
+            region = {"region_id": rid, "name": rid, "arl": "ArL Weser-Ems"}
+            assert client.post("/regions", json=region, headers=ministry).is_success
+        yield client
+
+
+@pytest.fixture
+def reporting_client(second_database: str) -> Iterator[TestClient]:
+    settings = ReportingSettings(pg_database=second_database, run_consumer=False)
+    with TestClient(reporting_api(settings)) as client:
+        yield client
+
+
+def callers() -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    for role in TOKEN_ROLES:
+        if role in {"regional_management", "steering_group"}:
+            out += [(role, OWN_REGION), (role, OTHER_REGION)]
+        else:
+            out.append((role, None))
+    return out
+
+
+def walk(client: TestClient, matrix: dict[tuple[str, str], tuple[set[str], bool]]) -> None:
+    app: FastAPI = client.app  # type: ignore[assignment]
+    paths = app.openapi()["paths"]
+    endpoints = {(m.upper(), p) for p, ops in paths.items() for m in ops if p not in OPEN}
+    assert endpoints == set(matrix), "every endpoint has its row in the matrix"
+    refused = []
+    for (method, template), (allowed, own_only) in sorted(matrix.items()):
+        path = template.replace("{region_id}", OWN_REGION)
+        body = {} if method == "POST" else None
+        anonymous = client.request(method, path, json=body)
+        assert anonymous.status_code == 401, (method, path, anonymous.text)
+        for role, region in callers():
+            may = role in allowed and not (own_only and region not in (None, OWN_REGION))
+            response = client.request(method, path, json=body, headers=support.bearer(role, region))
+            if may:
+                assert response.status_code not in (401, 403), (method, path, role, region)
+            else:
+                assert response.status_code == 403, (method, path, role, region, response.text)
+                assert response.json()["detail"]
+                refused.append((method, path, role))
+    assert refused, "the matrix refuses someone somewhere"
+
+
+def test_the_regions_service_lets_each_role_do_only_its_part(regions_client: TestClient) -> None:
+    walk(regions_client, REGIONS)
+    # Nothing the matrix sent changed anything.
+    listed = regions_client.get("/regions", headers=support.bearer("agency")).json()
+    assert [(r["region_id"], r["version"]) for r in listed] == [(OWN_REGION, 1), (OTHER_REGION, 1)]
+
+
+def test_the_reporting_service_lets_each_role_read_only_its_part(
+    reporting_client: TestClient,
+) -> None:
+    walk(reporting_client, REPORTING)
