@@ -1,6 +1,6 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
 
-.PHONY: run test load token test-unit test-integration test-e2e stop lint format typecheck bench compose-check
+.PHONY: run test load token reset test-unit test-integration test-e2e stop lint format typecheck bench compose-check
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
@@ -22,6 +22,10 @@ test-integration:
 
 test-e2e:
 	./deploy/test.sh -m e2e
+
+reset:          ## development only: stop PostgreSQL and Kafka and delete all their data
+	./deploy/kafka.sh reset
+	./deploy/postgres.sh reset
 
 stop:           ## stop PostgreSQL and Kafka
 	./deploy/kafka.sh stop

@@ -65,7 +65,10 @@ stop() {
 
 status() { if running; then say "Kafka running on $KPORT"; else say "Kafka stopped"; return 3; fi; }
 
+# Development only: stop and delete the broker's data (topics and offsets); the jars stay.
+reset() { stop; rm -rf "$KDIR/data" "$KDIR/server.properties"; say "Kafka data deleted"; }
+
 case "${1:-}" in
-  start) start ;; stop) stop ;; status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  start) start ;; stop) stop ;; status) status ;; reset) reset ;;
+  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
 esac

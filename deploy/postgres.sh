@@ -70,7 +70,10 @@ stop() {
 
 status() { BIN=$(pg_bin); if running; then say "PostgreSQL running on $PGPORT"; else say "PostgreSQL stopped"; return 3; fi; }
 
+# Development only: stop and delete the cluster, so the next start begins empty.
+reset() { stop; rm -rf "$PGDATA" "$PGLOG"; say "PostgreSQL data deleted ($PGDATA)"; }
+
 case "${1:-}" in
-  start) start ;; stop) stop ;; status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  start) start ;; stop) stop ;; status) status ;; reset) reset ;;
+  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
 esac

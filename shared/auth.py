@@ -92,7 +92,7 @@ class Authenticator:
         try:
             claims = TokenClaims.model_validate(payload)
         except ValidationError as exc:
-            problems = "; ".join(e["msg"] for e in exc.errors())
+            problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
             raise Unauthorized(f"the bearer token's claims are not valid: {problems}") from None
         return Actor(role=claims.role, subject=claims.sub, region_id=claims.region)
 

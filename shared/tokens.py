@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = ToolSettings()
     except ValidationError as exc:
-        print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        print(f"error: {_first_problem(exc)}", file=sys.stderr)
         return 2
     if settings.environment == "production":
         print("error: tokens are not minted here in production", file=sys.stderr)
@@ -49,10 +49,14 @@ def main(argv: list[str] | None = None) -> int:
             ttl=timedelta(hours=args.hours),
         )
     except ValidationError as exc:
-        print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        print(f"error: {_first_problem(exc)}", file=sys.stderr)
         return 2
     print(token)
     return 0
+
+
+def _first_problem(exc: ValidationError) -> str:
+    return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
 
 
 if __name__ == "__main__":

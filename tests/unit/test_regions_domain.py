@@ -1,5 +1,7 @@
 """The regions application and its rules, on in-memory storage."""
 
+import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from services.regions.adapters.public_events import to_public
 from services.regions.application.regions import RegionsApplication
 from services.regions.domain.programme import EnvelopeExceeded, ProgrammeNotOpen
+from services.regions.domain.region import region_aggregate_id
 from services.regions.domain.rules import (
     RegionAlreadyRecognised,
     RegionConflict,
@@ -346,3 +349,16 @@ def test_every_change_becomes_a_public_event_with_who_and_when(app: RegionsAppli
     adjusted = v1.BudgetAdjustedV1.model_validate(public[-1].data)
     assert (adjusted.previous_cents, adjusted.amount_cents) == (2_000_000 * EUR, 1_500_000 * EUR)
     assert [ce.sequence for ce in public[1:]] == [1, 2, 3, 4, 5]
+
+
+def test_recognitions_stored_before_budgets_and_notes_still_load(app: RegionsApplication) -> None:
+    """Version 1 of the Recognised event had no announced budget and no notes: upcast."""
+    recognise(app)
+    stored = app.recorder.select_events(region_aggregate_id("heidefinition"))[0]
+    state = json.loads(stored.state)
+    del state["announced_budget_cents"], state["notes"]
+    state["class_version"] = 1
+    old = RegionsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    old.recorder.insert_events([replace(stored, state=json.dumps(state).encode())])
+    region = old.get_region("heidefinition")
+    assert (region.name, region.announced_budget_cents, region.notes) == ("HeiDefinition", None, [])

@@ -24,7 +24,7 @@ def _region_id(region_event: Any, e: Any) -> dict[str, Any]:
 
 
 _REGION: dict[type, Callable[[Any, str], PublicEvent]] = {
-    Region.Recognised: lambda e, rid: v1.RegionRecognisedV1(  # type: ignore[attr-defined]
+    Region.Recognised: lambda e, rid: v1.RegionRecognisedV1(
         **_region_id(rid, e),
         region_name=e.name,
         arl=e.arl,

@@ -58,7 +58,24 @@ class Region(Aggregate):
             check_positive("the announced budget", announced_budget_cents)
         return cls(region_id, name, arl, recognised_on, announced_budget_cents, list(notes), meta)
 
-    @event("Recognised")
+    class Recognised(Aggregate.Created):
+        """Version 2 records the announced budget and notes; version 1 did not."""
+
+        class_version = 2
+        region_id: str
+        name: str
+        arl: str
+        recognised_on: date | None
+        announced_budget_cents: int | None
+        notes: list[str]
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["announced_budget_cents"] = None
+            state["notes"] = []
+
+    @event(Recognised)
     def __init__(
         self,
         region_id: str,

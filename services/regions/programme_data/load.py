@@ -50,9 +50,15 @@ class RegionsApi:
         if response.status_code in ok:
             return None
         if response.is_error:
-            detail = response.json().get("detail") if response.content else response.reason_phrase
-            raise LoadError(f"{method} {path}: {response.status_code} {detail}")
+            raise LoadError(f"{method} {path}: {response.status_code} {_detail(response)}")
         return response.json()
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json()["detail"])
+    except (ValueError, KeyError, TypeError):
+        return response.text[:300] or response.reason_phrase
 
 
 def load(api: RegionsApi, data: dict[str, Any], progress: Progress | None = None) -> list[Outcome]:
