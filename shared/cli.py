@@ -41,8 +41,10 @@ def main_event_sourced(
     prog: str,
     bootstrap: Callable[[], "EventSourcedService[Any]"],
     create_api: Callable[[Any], FastAPI],
+    background: tuple[str, ...] = (),
 ) -> None:
-    """`serve` (API with its relay) or `relay` (the relay alone) for an event-sourced service."""
+    """`serve` (the API with its relay and background loops), `relay` alone, or one of the
+    service's `background` loops alone (for instance `consume`)."""
     from shared.service import run_relay
 
     def api() -> tuple[FastAPI, str, int]:
@@ -52,4 +54,11 @@ def main_event_sourced(
     async def relay() -> None:
         await run_relay(bootstrap())
 
-    main(prog, make_api=api, workers={"relay": relay})
+    def alone(name: str) -> Callable[[], Coroutine[Any, Any, None]]:
+        async def run() -> None:
+            await bootstrap().background[name]()
+
+        return run
+
+    workers = {"relay": relay, **{name: alone(name) for name in background}}
+    main(prog, make_api=api, workers=workers)

@@ -96,7 +96,7 @@ class ExactlyOnceConsumer:
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             listener=listener,
-            decoder=_raw_records,
+            decoder=raw_records,
         )
         self._subscriber(self._on_batch)
         self._broker = broker
@@ -228,17 +228,24 @@ class ExactlyOnceConsumer:
                 r.value or b"",
                 topic=self.dead_letter_topic,
                 key=r.key,
-                headers={
-                    "dlq-reason": p.reason[:2000],
-                    "dlq-group": self.group_id,
-                    "dlq-topic": r.topic,
-                    "dlq-partition": str(r.partition),
-                    "dlq-offset": str(r.offset),
-                },
+                headers=dead_letter_headers(r, p.reason, self.group_id),
             )
 
 
-async def _raw_records(msg: Any) -> Any:
+def dead_letter_headers(
+    r: ConsumerRecord[bytes, bytes], reason: str, group_id: str
+) -> dict[str, str]:
+    """What a parked message carries: why, and where it came from."""
+    return {
+        "dlq-reason": reason[:2000],
+        "dlq-group": group_id,
+        "dlq-topic": r.topic,
+        "dlq-partition": str(r.partition),
+        "dlq-offset": str(r.offset),
+    }
+
+
+async def raw_records(msg: Any) -> Any:
     """Decoder that hands the handler the raw ConsumerRecords: parsing is ours to do."""
     return list(msg.raw_message)
 
@@ -254,13 +261,13 @@ def _parse(
             model = contract_for(envelope.type)
             payload = model.model_validate(envelope.data) if model else None
         except ValidationError as exc:
-            parked.append(Parked(r, f"invalid message: {_first_errors(exc)}"))
+            parked.append(Parked(r, f"invalid message: {first_errors(exc)}"))
             continue
         parsed.append((r, envelope, payload))
     return parsed, parked
 
 
-def _first_errors(exc: ValidationError) -> str:
+def first_errors(exc: ValidationError) -> str:
     parts = [f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:3]]
     return "; ".join(parts)
 

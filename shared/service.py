@@ -2,9 +2,9 @@
 HTTP API with the relay running alongside. Each service's bootstrap fills in the parts."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from eventsourcing.application import Application
@@ -26,6 +26,8 @@ class EventSourcedService(Generic[A]):
     app: A
     relay: OutboxRelay
     run_relay_in_api: bool = True
+    # Other loops that run alongside the API (a consumer, for instance), by name.
+    background: dict[str, Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=dict)
 
 
 def assemble(
@@ -57,10 +59,14 @@ def create_service_api(
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_relay(service)) if service.run_relay_in_api else None
+        loops = list(service.background.values())
+        if service.run_relay_in_api:
+            loops.append(lambda: run_relay(service))
+        tasks = [asyncio.create_task(loop()) for loop in loops]
         yield
-        if task:
+        for task in tasks:
             task.cancel()
+        for task in tasks:
             with suppress(asyncio.CancelledError):
                 await task
         service.app.close()

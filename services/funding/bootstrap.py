@@ -1,31 +1,58 @@
-"""Composition root of the funding service. Nothing is built at import time.
+"""Composition root of the funding service. Nothing is built at import time."""
 
-So far it runs its event store and its outbox relay; projects and the budget ledger
-come with the funding issue.
-"""
-
-from collections.abc import Sequence
+import asyncio
 
 from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
 
+from services.funding.adapters.public_events import to_public
+from services.funding.api import lifecycle, projects
 from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
-from shared.events import CloudEvent
 from shared.service import EventSourcedService, assemble, create_service_api
-from shared.topics import Topics
+from shared.supervise import supervise
+from shared.topics import Topics, ensure_topics
+from shared.tracked_consumer import TrackedConsumer
 
 FundingService = EventSourcedService[FundingApplication]
-
-
-def to_public(_: object) -> Sequence[CloudEvent]:
-    return []
 
 
 def bootstrap(settings: FundingSettings | None = None) -> FundingService:
     settings = settings or FundingSettings()
     app = FundingApplication(env=settings.eventsourcing_env())
     topic = Topics(settings.topic_prefix).funding_events
-    return assemble(settings, app, to_public, topic, run_relay=settings.run_relay)
+    service = assemble(settings, app, to_public, topic, run_relay=settings.run_relay)
+    if settings.run_consumer:
+        service.background["consume"] = lambda: run_region_feed(service, settings)
+    return service
+
+
+async def run_region_feed(service: FundingService, settings: FundingSettings) -> None:
+    """Learn the regions and their budgets from the regions service's events."""
+    topics = Topics(settings.topic_prefix)
+    dead_letters = topics.dead_letter(settings.consumer_group)
+
+    async def run() -> None:
+        await ensure_topics(
+            settings.kafka_bootstrap,
+            [topics.regions_events, dead_letters],
+            settings.topic_partitions,
+        )
+        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+        TrackedConsumer(
+            group_id=settings.consumer_group,
+            topics=(topics.regions_events,),
+            apply=service.app.apply_region_event,
+            position=service.app.position,
+            dead_letter_topic=dead_letters,
+        ).register(broker)
+        await broker.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await broker.stop()
+
+    await supervise("funding: regions feed", run)
 
 
 def create_api(service: FundingService) -> FastAPI:
@@ -33,4 +60,5 @@ def create_api(service: FundingService) -> FastAPI:
         service,
         title="Zukunftsregionen: funding service",
         description="Projects from proposal to closure against the regions' budget ledgers.",
+        routers=[projects.router, lifecycle.router],
     )

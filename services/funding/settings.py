@@ -10,3 +10,6 @@ class FundingSettings(ServiceSettings):
     http_port: int = 8002
     pg_database: str = "zr_funding"
     run_relay: bool = True
+    # Consume the regions service's events (which regions exist, their budgets).
+    run_consumer: bool = True
+    consumer_group: str = "funding"

@@ -1,7 +1,264 @@
-"""Use cases of the funding service (projects and budget ledgers arrive with issue 4)."""
+"""Use cases of the funding service: projects through their lifecycle against the region's
+budget ledger, and what the regions service tells about the regions.
 
+Steps that move money save the project and the budget together (atomic). When another
+request saved first, the step runs again on the new state; steps on one budget also take
+an in-process lock, so within one process they queue instead of colliding. Commands
+with an Idempotency-Key store their result with their events (shared/idempotency.py).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, Literal
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
+
+from services.funding.application.region_feed import learn
+from services.funding.application.views import (
+    BudgetState,
+    ProjectState,
+    budget_state,
+    project_state,
+)
+from services.funding.domain.budget import RegionBudget, budget_id
+from services.funding.domain.project import Project, project_id_for
+from services.funding.domain.region import FundingRegion, funding_region_id
+from services.funding.domain.rules import (
+    FUNDS,
+    ProjectNotFound,
+    ProjectRuleBroken,
+    RegionUnknown,
+    check_proposal,
+)
+from shared.errors import Conflict
 from shared.es import ZrApplication
+from shared.events import CloudEvent, PublicEvent
+from shared.idempotency import Idempotency, IdempotencyRecord
+
+ATTEMPTS = 200
+Step = Literal[
+    "record_priority_check", "record_vote", "submit", "approve", "refuse", "reduce",
+    "request_payment", "disburse", "recover", "accept_proof_of_use", "close", "withdraw",
+]  # fmt: skip
+MONEY_STEPS = {"approve", "reduce", "disburse", "recover", "close", "withdraw"}
 
 
 class FundingApplication(ZrApplication):
     name = "funding"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._locks: defaultdict[UUID, threading.Lock] = defaultdict(threading.Lock)
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder: it stores a consumed position atomically with the events."""
+        return self.factory.process_recorder()
+
+    # projects ---------------------------------------------------------------------------
+
+    def propose_project(
+        self,
+        *,
+        region_id: str,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
+        **fields: Any,
+    ) -> ProjectState:
+        def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
+            region = self._region(region_id)
+            check_proposal(
+                kind=fields["kind"],
+                applicant_kind=fields["applicant_kind"],
+                handlungsfeld=fields["handlungsfeld"],
+                fund=fields["fund"],
+                location_ags=fields["location_ags"],
+                start=fields["start_date"],
+                end=fields["end_date"],
+                total_cents=fields["total_cost_cents"],
+                eligible_cents=fields["eligible_cost_cents"],
+            )
+            check_fits_region(region, fields["handlungsfeld"], fields["location_ags"])
+            code = region.register_project(meta)
+            project = Project(operation_code=code, region_id=region_id, meta=meta, **fields)
+            return project_state(project), (region, project)
+
+        lock = self._locks[funding_region_id(region_id)]
+        return self._run(idem, attempt, lock)
+
+    def advance(
+        self,
+        project_id: UUID,
+        step: Step,
+        *,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
+        **args: Any,
+    ) -> ProjectState:
+        """One step of the project's lifecycle (and its money, if it moves any)."""
+        project = self._project(project_id)
+
+        def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
+            project = self._project(project_id)
+            movements = getattr(project, step)(**args, meta=meta)
+            changed: list[Aggregate] = [project]
+            if movements:
+                budget = self._budget(project.region_id, project.fund)
+                for kind, amount in movements:
+                    getattr(budget, kind)(project.id, amount, meta)
+                changed.append(budget)
+            return project_state(project), changed
+
+        lock = (
+            self._locks[budget_id(project.region_id, project.fund)] if step in MONEY_STEPS else None
+        )
+        return self._run(idem, attempt, lock)
+
+    def get_project(self, project_id: UUID) -> ProjectState:
+        return project_state(self._project(project_id))
+
+    def project_history(self, project_id: UUID) -> list[Any]:
+        events = list(self.repository.event_store.get(project_id))
+        if not events:
+            raise ProjectNotFound(f"no project {project_id}")
+        return events
+
+    def region_projects(self, region_id: str) -> list[ProjectState]:
+        return [self.get_project(project_id_for(code)) for code in self._region(region_id).projects]
+
+    def budgets(self, region_id: str) -> list[BudgetState]:
+        return [budget_state(self._budget(region_id, fund)) for fund in FUNDS]
+
+    # what the regions service tells -----------------------------------------------------
+
+    def apply_region_event(
+        self, payload: PublicEvent | None, envelope: CloudEvent | None, tracking: Tracking
+    ) -> bool:
+        """Apply one region event with its position; False if it was applied before.
+        Without a payload (an event funding need not know, or one parked), only the
+        position is stored."""
+        for _ in range(ATTEMPTS):
+            done = self.recorder.max_tracking_id(tracking.application_name)  # type: ignore[attr-defined]
+            if done is not None and done >= tracking.notification_id:
+                return False
+            changed = (
+                learn(
+                    payload,
+                    envelope.sequence,
+                    region=self._region,
+                    budget=self._budget,
+                    known=self._knows_region,
+                )
+                if payload is not None and envelope is not None
+                else []
+            )
+            processing = ProcessingEvent[UUID](tracking=tracking)
+            processing.collect_events(*changed)
+            try:
+                recordings = self._record(processing)
+            except IntegrityError:
+                _jitter()
+                continue
+            self._notify(recordings)
+            return True
+        raise Conflict(f"could not apply {tracking.application_name}@{tracking.notification_id}")
+
+    def position(self, source: str) -> int | None:
+        """The last consumed offset of a topic partition (`topic#partition`)."""
+        return self.recorder.max_tracking_id(source)  # type: ignore[attr-defined,no-any-return]
+
+    # helpers ----------------------------------------------------------------------------
+
+    def _run(
+        self,
+        idem: Idempotency | None,
+        attempt: Callable[[], tuple[ProjectState, Sequence[Aggregate]]],
+        lock: threading.Lock | None = None,
+    ) -> ProjectState:
+        guard: AbstractContextManager[Any] = lock or nullcontext()
+        with guard:
+            for _ in range(ATTEMPTS):
+                if idem is not None and (prior := self._prior(idem)) is not None:
+                    return ProjectState.model_validate(prior)
+                view, changed = attempt()
+                record = (
+                    [
+                        IdempotencyRecord(
+                            idem.record_id, idem.fingerprint, view.model_dump(mode="json")
+                        )
+                    ]
+                    if idem
+                    else []
+                )
+                try:
+                    self.save(*changed, *record)
+                except IntegrityError:
+                    _jitter()
+                    continue
+                return view
+        raise Conflict("others changed the same budget too often meanwhile; please try again")
+
+    def _prior(self, idem: Idempotency) -> dict[str, Any] | None:
+        try:
+            record: IdempotencyRecord = self.repository.get(idem.record_id)
+        except AggregateNotFoundError:
+            return None
+        return record.result_for(idem)
+
+    def _knows_region(self, region_id: str) -> bool:
+        return funding_region_id(region_id) in self.repository
+
+    def _region(self, region_id: str) -> FundingRegion:
+        try:
+            region: FundingRegion = self.repository.get(funding_region_id(region_id))
+        except AggregateNotFoundError:
+            raise RegionUnknown(
+                f"region {region_id!r} is not (yet) known to funding: recognised regions "
+                "arrive from the regions service"
+            ) from None
+        return region
+
+    def _budget(self, region_id: str, fund: str) -> RegionBudget:
+        try:
+            budget: RegionBudget = self.repository.get(budget_id(region_id, fund))
+        except AggregateNotFoundError:
+            raise RegionUnknown(f"no {fund} budget for region {region_id!r}") from None
+        return budget
+
+    def _project(self, project_id: UUID) -> Project:
+        try:
+            project: Project = self.repository.get(project_id)
+        except AggregateNotFoundError:
+            raise ProjectNotFound(f"no project {project_id}") from None
+        if not isinstance(project, Project):
+            raise ProjectNotFound(f"no project {project_id}")
+        return project
+
+
+def check_fits_region(region: FundingRegion, handlungsfeld: str, location_ags: str) -> None:
+    if not region.handlungsfelder:
+        raise RegionUnknown(
+            f"the Zukunftskonzept of {region.name} is not known yet: no Handlungsfelder to fund"
+        )
+    if handlungsfeld not in region.handlungsfelder:
+        raise ProjectRuleBroken(
+            f"Handlungsfeld: {handlungsfeld} is not one of {region.name}'s "
+            f"({', '.join(region.handlungsfelder)})"
+        )
+    if region.districts and location_ags not in region.districts:
+        raise ProjectRuleBroken(
+            f"location: {location_ags} is not a district of {region.name} "
+            f"({', '.join(region.districts)})"
+        )
+
+
+def _jitter() -> None:
+    time.sleep(random.uniform(0.001, 0.01))  # noqa: S311 (jitter, not crypto)

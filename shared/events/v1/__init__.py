@@ -5,7 +5,23 @@ removed, renamed or retyped field, or a new required one, needs a new version (v
 """
 
 from shared.events.v1.common import ArL, Fund, Handlungsfeld, Kreisschluessel, RegionId
-from shared.events.v1.funding import FundsCommittedV1, ProjectProposedV1
+from shared.events.v1.funding import (
+    ApplicantKind,
+    ApplicationSubmittedV1,
+    FundsCommittedV1,
+    FundsDisbursedV1,
+    FundsRecoveredV1,
+    FundsReleasedV1,
+    GrantRefusedV1,
+    PaymentRequestedV1,
+    PriorityCheckRecordedV1,
+    ProjectClosedV1,
+    ProjectEndorsedV1,
+    ProjectProposedV1,
+    ProjectRejectedV1,
+    ProjectWithdrawnV1,
+    ProofOfUseAcceptedV1,
+)
 from shared.events.v1.regions import (
     BudgetAdjustedV1,
     BudgetAllocatedV1,
@@ -20,17 +36,30 @@ from shared.events.v1.regions import (
 )
 
 __all__ = [
+    "ApplicantKind",
+    "ApplicationSubmittedV1",
     "ArL",
     "BudgetAdjustedV1",
     "BudgetAllocatedV1",
     "DistrictMember",
     "Fund",
     "FundsCommittedV1",
+    "FundsDisbursedV1",
+    "FundsRecoveredV1",
+    "FundsReleasedV1",
+    "GrantRefusedV1",
     "Handlungsfeld",
     "Kreisschluessel",
     "MembersRecordedV1",
+    "PaymentRequestedV1",
+    "PriorityCheckRecordedV1",
     "ProgrammeOpenedV1",
+    "ProjectClosedV1",
+    "ProjectEndorsedV1",
     "ProjectProposedV1",
+    "ProjectRejectedV1",
+    "ProjectWithdrawnV1",
+    "ProofOfUseAcceptedV1",
     "RegionId",
     "RegionRecognisedV1",
     "RegionalManagementEstablishedV1",

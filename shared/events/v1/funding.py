@@ -1,4 +1,8 @@
-"""v1 contracts of the funding service."""
+"""v1 contracts of the funding service: a project's lifecycle and the money it moves.
+
+Every event names its project and region; the money events also name the fund, so the
+budget of a region and fund is the sum of its money events. Amounts are euro cents.
+"""
 
 from datetime import date
 from decimal import Decimal
@@ -10,6 +14,30 @@ from pydantic import Field
 from shared.events.base import PublicEvent, contract
 from shared.events.v1.common import Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.money import EuroCents
+
+ApplicantKind = Literal[
+    "municipality",
+    "municipal_association",
+    "municipal_company",
+    "non_profit",
+    "consortium",
+    "foundation",
+    "chamber",
+    "university",
+    "research_institute",
+    "company",
+]
+
+
+class ProjectEvent(PublicEvent):
+    project_id: UUID
+    region_id: RegionId
+    note: str | None = Field(None, description="why: the reason given with the step")
+
+
+class MoneyEvent(ProjectEvent):
+    fund: Fund
+    amount_cents: EuroCents
 
 
 @contract
@@ -37,6 +65,48 @@ class ProjectProposedV1(PublicEvent):
 
 
 @contract
+class PriorityCheckRecordedV1(ProjectEvent):
+    """The priority check (Vorrangigkeitsprüfung): does another programme come first?"""
+
+    name = "PriorityCheckRecorded"
+    version = 1
+
+    outcome: Literal["passed", "other_programme_first"]
+    other_programme: str | None = None
+
+
+class VoteEvent(ProjectEvent):
+    votes_for: int = Field(ge=0)
+    votes_against: int = Field(ge=0)
+    abstentions: int = Field(ge=0)
+    voted_on: date
+
+
+@contract
+class ProjectEndorsedV1(VoteEvent):
+    """The region's steering group endorsed the project (Förderwürdigkeit)."""
+
+    name = "ProjectEndorsed"
+    version = 1
+
+
+@contract
+class ProjectRejectedV1(VoteEvent):
+    """The region's steering group rejected the project."""
+
+    name = "ProjectRejected"
+    version = 1
+
+
+@contract
+class ApplicationSubmittedV1(ProjectEvent):
+    """The application went to NBank."""
+
+    name = "ApplicationSubmitted"
+    version = 1
+
+
+@contract
 class FundsCommittedV1(PublicEvent):
     """NBank approved a grant (Bewilligung); the amount is committed against the budget."""
 
@@ -49,3 +119,71 @@ class FundsCommittedV1(PublicEvent):
     amount_cents: EuroCents
     eligible_cost_cents: EuroCents
     funding_rate: Decimal = Field(ge=0, le=1, decimal_places=2)
+    note: str | None = None
+
+
+@contract
+class GrantRefusedV1(ProjectEvent):
+    """NBank refused the grant."""
+
+    name = "GrantRefused"
+    version = 1
+
+
+@contract
+class PaymentRequestedV1(MoneyEvent):
+    """A payment request (Mittelabruf): expenditure declared, and the grant share asked for."""
+
+    name = "PaymentRequested"
+    version = 1
+
+    request_no: int = Field(ge=1)
+    declared_expenditure_cents: EuroCents
+
+
+@contract
+class FundsDisbursedV1(MoneyEvent):
+    """NBank paid out money of the commitment."""
+
+    name = "FundsDisbursed"
+    version = 1
+
+
+@contract
+class ProofOfUseAcceptedV1(ProjectEvent):
+    """NBank accepted the proof of use (Verwendungsnachweis)."""
+
+    name = "ProofOfUseAccepted"
+    version = 1
+
+    eligible_expenditure_cents: EuroCents
+
+
+@contract
+class FundsReleasedV1(MoneyEvent):
+    """Committed money that will not be spent goes back to the region's budget."""
+
+    name = "FundsReleased"
+    version = 1
+
+    reason: Literal["closure", "withdrawal", "reduction"]
+
+
+@contract
+class ProjectClosedV1(ProjectEvent):
+    name = "ProjectClosed"
+    version = 1
+
+
+@contract
+class ProjectWithdrawnV1(ProjectEvent):
+    name = "ProjectWithdrawn"
+    version = 1
+
+
+@contract
+class FundsRecoveredV1(MoneyEvent):
+    """Money paid out was claimed back (Rückforderung) and returns to the budget."""
+
+    name = "FundsRecovered"
+    version = 1

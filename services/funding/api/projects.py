@@ -1,0 +1,62 @@
+"""HTTP resource /projects: proposals, and what a project is and was."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, status
+
+from services.funding.adapters.public_events import to_public
+from services.funding.api.deps import App, CorrelationId, ProjectReader, Reader, RegionalManagement
+from services.funding.api.schemas import ProjectPropose
+from services.funding.application.views import BudgetState, ProjectState
+from shared.auth import check_own_region
+from shared.es import meta
+from shared.events import CloudEvent
+from shared.idempotency import IdempotencyKey, for_request
+from shared.sync import run_sync
+
+router = APIRouter(tags=["projects"])
+
+
+@router.post(
+    "/projects",
+    status_code=status.HTTP_201_CREATED,
+    summary="Propose a project (the region's management, for its own region)",
+)
+async def propose_project(
+    body: ProjectPropose,
+    request: Request,
+    app: App,
+    actor: RegionalManagement,
+    cid: CorrelationId,
+    key: IdempotencyKey = None,
+) -> ProjectState:
+    check_own_region(actor, body.region_id)
+    fields = body.model_dump(exclude={"region_id", "note"})
+    return await run_sync(
+        app.propose_project,
+        region_id=body.region_id,
+        meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
+        **fields,
+    )
+
+
+@router.get("/projects/{project_id}", summary="A project's current state")
+async def get_project(project_id: UUID, app: App, _: ProjectReader) -> ProjectState:
+    return await run_sync(app.get_project, project_id)
+
+
+@router.get("/projects/{project_id}/history", summary="Every step, with who, when and why")
+async def project_history(project_id: UUID, app: App, _: ProjectReader) -> list[CloudEvent]:
+    events = await run_sync(app.project_history, project_id)
+    return [ce for e in events for ce in to_public(e)]
+
+
+@router.get("/regions/{region_id}/projects", summary="A region's projects")
+async def region_projects(region_id: str, app: App, _: Reader) -> list[ProjectState]:
+    return await run_sync(app.region_projects, region_id)
+
+
+@router.get("/regions/{region_id}/budgets", summary="A region's budget ledger per fund")
+async def region_budgets(region_id: str, app: App, _: Reader) -> list[BudgetState]:
+    return await run_sync(app.budgets, region_id)

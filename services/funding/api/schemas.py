@@ -1,0 +1,78 @@
+"""Request bodies of the funding API (responses are the application's views)."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.v1 import ApplicantKind, Fund, Handlungsfeld, Kreisschluessel, RegionId
+from shared.money import EuroCents
+
+Note = Field(None, max_length=2000, description="why: the reason for this step")
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Note
+
+
+class ProjectPropose(Command):
+    region_id: RegionId
+    title: str = Field(min_length=3, max_length=300)
+    purpose: str = Field(min_length=3, max_length=4000)
+    applicant_name: str = Field(min_length=2, max_length=300, description="a legal person")
+    applicant_kind: ApplicantKind
+    contact_person: str | None = Field(
+        None, max_length=200, description="personal data: kept inside funding, never published"
+    )
+    handlungsfeld: Handlungsfeld
+    fund: Fund
+    location_ags: Kreisschluessel
+    start_date: date
+    end_date: date
+    total_cost_cents: EuroCents
+    eligible_cost_cents: EuroCents
+    kind: Literal["project", "study"] = "project"
+
+
+class PriorityCheck(Command):
+    passed: bool = Field(description="no other programme comes first")
+    other_programme: str | None = Field(None, max_length=300)
+
+
+class Vote(Command):
+    votes_for: int = Field(ge=0, le=200)
+    votes_against: int = Field(ge=0, le=200)
+    abstentions: int = Field(0, ge=0, le=200)
+    voted_on: date
+
+
+class Step(Command):
+    pass
+
+
+class Refusal(Command):
+    note: str = Field(min_length=3, max_length=2000, description="why the grant is refused")
+
+
+class Reduction(Command):
+    grant_cents: EuroCents = Field(description="the grant after the reduction")
+    note: str = Field(min_length=3, max_length=2000)
+
+
+class PaymentRequest(Command):
+    declared_expenditure_cents: EuroCents = Field(description="eligible expenditure incurred")
+
+
+class Disbursement(Command):
+    amount_cents: EuroCents
+
+
+class Recovery(Command):
+    amount_cents: EuroCents
+    note: str = Field(min_length=3, max_length=2000)
+
+
+class ProofOfUse(Command):
+    eligible_expenditure_cents: EuroCents

@@ -1,0 +1,99 @@
+"""What the funding service answers with: plain, validated values built from aggregates.
+
+A natural person's name (the contact person) is never part of a view.
+"""
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from services.funding.domain.budget import RegionBudget
+from services.funding.domain.project import Project
+
+
+class ProjectState(BaseModel):
+    project_id: UUID
+    operation_code: str
+    region_id: str
+    title: str
+    purpose: str
+    applicant_name: str
+    applicant_kind: str
+    handlungsfeld: str
+    fund: str
+    location_ags: str
+    start_date: date
+    end_date: date
+    total_cost_cents: int
+    eligible_cost_cents: int
+    kind: str
+    funding_rate: Decimal
+    stage: str
+    grant_cents: int
+    committed_cents: int
+    released_cents: int
+    requested_cents: int
+    disbursed_cents: int
+    recovered_cents: int
+    payment_requests: int
+    eligible_expenditure_cents: int | None
+    version: int
+
+
+class BudgetState(BaseModel):
+    region_id: str
+    fund: str
+    allocated_cents: int
+    committed_cents: int
+    disbursed_cents: int
+    released_cents: int
+    recovered_cents: int
+    available_cents: int
+    version: int
+
+
+def project_state(p: Project) -> ProjectState:
+    return ProjectState(
+        project_id=p.id,
+        operation_code=p.operation_code,
+        region_id=p.region_id,
+        title=p.title,
+        purpose=p.purpose,
+        applicant_name=p.applicant_name,
+        applicant_kind=p.applicant_kind,
+        handlungsfeld=p.handlungsfeld,
+        fund=p.fund,
+        location_ags=p.location_ags,
+        start_date=p.start_date,
+        end_date=p.end_date,
+        total_cost_cents=p.total_cost_cents,
+        eligible_cost_cents=p.eligible_cost_cents,
+        kind=p.kind,
+        funding_rate=p.funding_rate,
+        stage=p.stage,
+        grant_cents=p.net_committed,
+        committed_cents=p.committed,
+        released_cents=p.released,
+        requested_cents=p.requested,
+        disbursed_cents=p.disbursed,
+        recovered_cents=p.recovered,
+        payment_requests=p.payment_requests,
+        eligible_expenditure_cents=p.eligible_expenditure_cents,
+        version=p.version,
+    )
+
+
+def budget_state(b: RegionBudget) -> BudgetState:
+    return BudgetState(
+        region_id=b.region_id,
+        fund=b.fund,
+        allocated_cents=b.allocated,
+        committed_cents=b.committed,
+        disbursed_cents=b.disbursed,
+        released_cents=b.released,
+        recovered_cents=b.recovered,
+        available_cents=b.available,
+        version=b.version,
+    )

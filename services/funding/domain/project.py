@@ -1,0 +1,366 @@
+"""Project (Vorhaben): from proposal to closure. Each step checks the stage and the rules,
+then records who, when and why. Steps that move money return the movements, which the
+application books on the region's budget in the same save.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.funding.domain.rules import NotEnoughMoney, StepOutOfOrder, funding_rate
+from shared.es import stable_id
+from shared.money import apply_rate, format_eur
+
+Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
+Stage = Literal[
+    "proposed",
+    "priority_checked",
+    "referred_elsewhere",
+    "endorsed",
+    "rejected",
+    "submitted",
+    "approved",
+    "refused",
+    "proof_accepted",
+    "closed",
+    "withdrawn",
+]
+WITHDRAWABLE = ("proposed", "priority_checked", "endorsed", "submitted", "approved")
+
+
+def project_id_for(operation_code: str) -> UUID:
+    return stable_id("project", operation_code)
+
+
+class Project(Aggregate):
+    @staticmethod
+    def create_id(operation_code: str, **_: Any) -> UUID:
+        return project_id_for(operation_code)
+
+    @event("Proposed")
+    def __init__(
+        self,
+        operation_code: str,
+        region_id: str,
+        title: str,
+        purpose: str,
+        applicant_name: str,
+        applicant_kind: str,
+        contact_person: str | None,
+        handlungsfeld: str,
+        fund: str,
+        location_ags: str,
+        start_date: date,
+        end_date: date,
+        total_cost_cents: int,
+        eligible_cost_cents: int,
+        kind: str,
+        meta: dict[str, Any],
+    ) -> None:
+        self.operation_code = operation_code
+        self.region_id = region_id
+        self.title = title
+        self.purpose = purpose
+        self.applicant_name = applicant_name
+        self.applicant_kind = applicant_kind
+        self.contact_person = contact_person
+        self.handlungsfeld = handlungsfeld
+        self.fund = fund
+        self.location_ags = location_ags
+        self.start_date = start_date
+        self.end_date = end_date
+        self.total_cost_cents = total_cost_cents
+        self.eligible_cost_cents = eligible_cost_cents
+        self.kind = kind
+        self.stage: Stage = "proposed"
+        self.committed = self.disbursed = self.released = self.recovered = 0
+        self.requested = 0
+        self.payment_requests = 0
+        self.eligible_expenditure_cents: int | None = None
+
+    @property
+    def funding_rate(self) -> Decimal:
+        return funding_rate(self.location_ags)
+
+    @property
+    def net_committed(self) -> int:
+        return self.committed - self.released - self.recovered
+
+    @property
+    def net_disbursed(self) -> int:
+        return self.disbursed - self.recovered
+
+    def _expect(self, step: str, *stages: str) -> None:
+        if self.stage not in stages:
+            raise StepOutOfOrder(
+                f"order of steps: {step} needs a project that is {' or '.join(stages)}; "
+                f"{self.operation_code} is {self.stage}"
+            )
+
+    # selection ------------------------------------------------------------------------
+
+    def record_priority_check(
+        self, passed: bool, other_programme: str | None, note: str | None, meta: dict[str, Any]
+    ) -> list[Movement]:
+        self._expect("the priority check", "proposed")
+        self._priority_checked(
+            self.region_id,
+            self.fund,
+            "passed" if passed else "other_programme_first",
+            other_programme,
+            note,
+            meta,
+        )
+        return []
+
+    @event("PriorityCheckRecorded")
+    def _priority_checked(
+        self,
+        region_id: str,
+        fund: str,
+        outcome: str,
+        other_programme: str | None,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.stage = "priority_checked" if outcome == "passed" else "referred_elsewhere"
+
+    def record_vote(
+        self,
+        votes_for: int,
+        votes_against: int,
+        abstentions: int,
+        voted_on: date,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> list[Movement]:
+        self._expect("the steering group's vote", "priority_checked")
+        args = (votes_for, votes_against, abstentions, voted_on, note, meta)
+        if votes_for > votes_against:
+            self._endorsed(self.region_id, self.fund, *args)
+        else:
+            self._rejected(self.region_id, self.fund, *args)
+        return []
+
+    @event("Endorsed")
+    def _endorsed(
+        self,
+        region_id: str,
+        fund: str,
+        votes_for: int,
+        votes_against: int,
+        abstentions: int,
+        voted_on: date,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.stage = "endorsed"
+
+    @event("Rejected")
+    def _rejected(
+        self,
+        region_id: str,
+        fund: str,
+        votes_for: int,
+        votes_against: int,
+        abstentions: int,
+        voted_on: date,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.stage = "rejected"
+
+    def submit(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("submitting the application", "endorsed")
+        self._submitted(self.region_id, self.fund, note, meta)
+        return []
+
+    @event("Submitted")
+    def _submitted(self, region_id: str, fund: str, note: str | None, meta: dict[str, Any]) -> None:
+        self.stage = "submitted"
+
+    # the grant --------------------------------------------------------------------------
+
+    def approve(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("the grant decision", "submitted")
+        amount = apply_rate(self.eligible_cost_cents, self.funding_rate)
+        self._approved(
+            self.region_id,
+            self.fund,
+            amount,
+            self.eligible_cost_cents,
+            self.funding_rate,
+            note,
+            meta,
+        )
+        return [("commit", amount)]
+
+    @event("Approved")
+    def _approved(
+        self,
+        region_id: str,
+        fund: str,
+        amount_cents: int,
+        eligible_cost_cents: int,
+        funding_rate: Decimal,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.stage = "approved"
+        self.committed += amount_cents
+
+    def refuse(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("the grant decision", "submitted")
+        self._refused(self.region_id, self.fund, note, meta)
+        return []
+
+    @event("Refused")
+    def _refused(self, region_id: str, fund: str, note: str | None, meta: dict[str, Any]) -> None:
+        self.stage = "refused"
+
+    def reduce(self, grant_cents: int, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("reducing the grant", "approved")
+        if not self.net_disbursed <= grant_cents < self.net_committed:
+            raise NotEnoughMoney(
+                f"reduction: the grant can go down from {format_eur(self.net_committed)} "
+                f"to no less than what was paid out, {format_eur(self.net_disbursed)}"
+            )
+        amount = self.net_committed - grant_cents
+        self._released(self.region_id, self.fund, amount, "reduction", note, meta)
+        return [("release", amount)]
+
+    # payments ---------------------------------------------------------------------------
+
+    def request_payment(
+        self, declared_expenditure_cents: int, note: str | None, meta: dict[str, Any]
+    ) -> list[Movement]:
+        self._expect("a payment request", "approved")
+        amount = apply_rate(declared_expenditure_cents, self.funding_rate)
+        left = self.net_committed - (self.requested - self.recovered)
+        if amount <= 0 or amount > left:
+            raise NotEnoughMoney(
+                f"payment request: {format_eur(amount)} asked, the commitment has "
+                f"{format_eur(left)} left to request"
+            )
+        self._payment_requested(
+            self.region_id,
+            self.fund,
+            self.payment_requests + 1,
+            declared_expenditure_cents,
+            amount,
+            note,
+            meta,
+        )
+        return []
+
+    @event("PaymentRequested")
+    def _payment_requested(
+        self,
+        region_id: str,
+        fund: str,
+        request_no: int,
+        declared_expenditure_cents: int,
+        amount_cents: int,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.payment_requests = request_no
+        self.requested += amount_cents
+
+    def disburse(self, amount_cents: int, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("a disbursement", "approved", "proof_accepted")
+        open_requests = self.requested - self.disbursed
+        left = min(open_requests, self.net_committed - self.net_disbursed)
+        if amount_cents > left:
+            raise NotEnoughMoney(
+                f"disbursement: {format_eur(amount_cents)} cannot be paid, {format_eur(left)} "
+                f"of the commitment is requested and not yet paid ({left} cents available)"
+            )
+        self._disbursed(self.region_id, self.fund, amount_cents, note, meta)
+        return [("disburse", amount_cents)]
+
+    @event("Disbursed")
+    def _disbursed(
+        self, region_id: str, fund: str, amount_cents: int, note: str | None, meta: dict[str, Any]
+    ) -> None:
+        self.disbursed += amount_cents
+
+    def recover(self, amount_cents: int, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("a recovery", "approved", "proof_accepted", "closed")
+        if amount_cents > self.net_disbursed:
+            raise NotEnoughMoney(
+                f"recovery: {format_eur(amount_cents)} is more than was paid out, "
+                f"{format_eur(self.net_disbursed)}"
+            )
+        self._recovered(self.region_id, self.fund, amount_cents, note, meta)
+        return [("recover", amount_cents)]
+
+    @event("Recovered")
+    def _recovered(
+        self, region_id: str, fund: str, amount_cents: int, note: str | None, meta: dict[str, Any]
+    ) -> None:
+        self.recovered += amount_cents
+
+    # the end ----------------------------------------------------------------------------
+
+    def accept_proof_of_use(
+        self, eligible_expenditure_cents: int, note: str | None, meta: dict[str, Any]
+    ) -> list[Movement]:
+        self._expect("the proof of use", "approved")
+        self._proof_accepted(self.region_id, self.fund, eligible_expenditure_cents, note, meta)
+        return []
+
+    @event("ProofOfUseAccepted")
+    def _proof_accepted(
+        self,
+        region_id: str,
+        fund: str,
+        eligible_expenditure_cents: int,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.stage = "proof_accepted"
+        self.eligible_expenditure_cents = eligible_expenditure_cents
+
+    def close(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("closing", "proof_accepted")
+        unspent = self.net_committed - self.net_disbursed
+        if unspent:
+            self._released(self.region_id, self.fund, unspent, "closure", note, meta)
+        self._closed(self.region_id, self.fund, note, meta)
+        return [("release", unspent)] if unspent else []
+
+    @event("Closed")
+    def _closed(self, region_id: str, fund: str, note: str | None, meta: dict[str, Any]) -> None:
+        self.stage = "closed"
+
+    def withdraw(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        self._expect("a withdrawal", *WITHDRAWABLE)
+        if self.net_disbursed:
+            raise StepOutOfOrder(
+                f"withdrawal: {format_eur(self.net_disbursed)} was paid out; recover it first"
+            )
+        unspent = self.net_committed
+        if unspent:
+            self._released(self.region_id, self.fund, unspent, "withdrawal", note, meta)
+        self._withdrawn(self.region_id, self.fund, note, meta)
+        return [("release", unspent)] if unspent else []
+
+    @event("Withdrawn")
+    def _withdrawn(self, region_id: str, fund: str, note: str | None, meta: dict[str, Any]) -> None:
+        self.stage = "withdrawn"
+
+    @event("Released")
+    def _released(
+        self,
+        region_id: str,
+        fund: str,
+        amount_cents: int,
+        reason: str,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.released += amount_cents

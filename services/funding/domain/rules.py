@@ -1,0 +1,113 @@
+"""The programme's rules for projects (public programme data, RL ZRN), as plain checks.
+
+Each refusal names the rule it applies.
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from shared.errors import Conflict, DomainError, NotFound
+from shared.money import format_eur
+
+RATE_MORE_DEVELOPED = Decimal("0.40")
+RATE_TRANSITION = Decimal("0.60")
+TRANSITION_PREFIX = "033"
+MIN_ELIGIBLE_CENTS = 100_000_00
+MIN_ELIGIBLE_STUDY_CENTS = 25_000_00
+MAX_MONTHS = 36
+LATEST_END = date(2028, 12, 31)
+ESF_PLUS_FIELDS = frozenset({"HF4"})
+FUNDS = ("EFRE", "ESF+")
+KINDS = ("project", "study")
+# Commercial companies are eligible only inside a consortium (RL ZRN).
+ELIGIBLE_APPLICANTS = (
+    "municipality",
+    "municipal_association",
+    "municipal_company",
+    "non_profit",
+    "consortium",
+    "foundation",
+    "chamber",
+    "university",
+    "research_institute",
+)
+KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
+
+
+class ProjectRuleBroken(DomainError):
+    """A programme rule refuses the project (HTTP 422)."""
+
+
+class StepOutOfOrder(Conflict):
+    """The step does not fit the project's stage (HTTP 409)."""
+
+
+class NotEnoughMoney(Conflict):
+    """The budget or the commitment has not that much left (HTTP 409)."""
+
+
+class ProjectNotFound(NotFound):
+    pass
+
+
+class RegionUnknown(Conflict):
+    """Funding has not (yet) learnt of the region from the regions service (HTTP 409)."""
+
+
+def funding_rate(location_ags: str) -> Decimal:
+    return RATE_TRANSITION if location_ags.startswith(TRANSITION_PREFIX) else RATE_MORE_DEVELOPED
+
+
+def fund_for(handlungsfeld: str) -> str:
+    return "ESF+" if handlungsfeld in ESF_PLUS_FIELDS else "EFRE"
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole and begun months from start to end (2025-01-01..2025-12-31 is 12)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    return months + (1 if end.day >= start.day else 0)
+
+
+def check_proposal(
+    *,
+    kind: str,
+    applicant_kind: str,
+    handlungsfeld: str,
+    fund: str,
+    location_ags: str,
+    start: date,
+    end: date,
+    total_cents: int,
+    eligible_cents: int,
+) -> None:
+    if kind not in KINDS:
+        raise ProjectRuleBroken(f"kind: one of {', '.join(KINDS)}")
+    if applicant_kind not in ELIGIBLE_APPLICANTS:
+        raise ProjectRuleBroken(
+            f"eligible applicants: {applicant_kind!r} is not eligible on its own "
+            "(commercial companies only inside a consortium)"
+        )
+    if fund != fund_for(handlungsfeld):
+        raise ProjectRuleBroken(
+            f"funds: {handlungsfeld} is financed from {fund_for(handlungsfeld)}, not {fund} "
+            "(ESF+ finances Handlungsfeld 4, EFRE the others)"
+        )
+    if not KREISSCHLUESSEL.match(location_ags):
+        raise ProjectRuleBroken(f"location: {location_ags!r} is not a district of Niedersachsen")
+    minimum = MIN_ELIGIBLE_STUDY_CENTS if kind == "study" else MIN_ELIGIBLE_CENTS
+    if eligible_cents < minimum:
+        raise ProjectRuleBroken(
+            f"minimum size: the eligible cost of a {kind} is at least {format_eur(minimum)}, "
+            f"not {format_eur(eligible_cents)}"
+        )
+    if eligible_cents > total_cents:
+        raise ProjectRuleBroken("costs: the eligible cost cannot exceed the total cost")
+    if end < start:
+        raise ProjectRuleBroken("duration: the project ends before it starts")
+    if months_between(start, end) > MAX_MONTHS:
+        raise ProjectRuleBroken(
+            f"duration: at most {MAX_MONTHS} months, not {months_between(start, end)}"
+        )
+    if end > LATEST_END:
+        raise ProjectRuleBroken(f"end date: projects end by {LATEST_END.isoformat()}")
