@@ -1,0 +1,188 @@
+"""The funding HTTP API in memory: bad input for every command gets a clear 4xx and changes
+nothing; a region's management acts for its own region only; retries are idempotent."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.funding.bootstrap import bootstrap, create_api
+from services.funding.settings import FundingSettings
+from shared.auth import Authenticator
+from tests.unit.funding_world import EUR, feed, proposal, public_events, regions_world
+
+SETTINGS = FundingSettings(persistence="popo", run_relay=False, run_consumer=False)
+AUTH = Authenticator.of(SETTINGS)
+
+
+def bearer(role: str, region: str | None = None) -> dict[str, str]:
+    token = AUTH.mint(role=role, subject=f"test-{role}", region_id=region)  # type: ignore[arg-type]
+    return {"Authorization": f"Bearer {token}"}
+
+
+RM = bearer("regional_management", "heidefinition")
+SG = bearer("steering_group", "heidefinition")
+NBANK = bearer("nbank")
+
+
+class Api:
+    def __init__(self, client: TestClient, app: Any) -> None:
+        self.client, self.app = client, app
+
+    def post(self, path: str, body: object, headers: dict[str, str]) -> Any:
+        if isinstance(body, str):
+            headers = {**headers, "content-type": "application/json"}
+            return self.client.post(path, content=body, headers=headers)
+        return self.client.post(path, json=body, headers=headers)
+
+    def stored(self) -> int:
+        return self.app.recorder.max_notification_id() or 0  # type: ignore[no-any-return]
+
+
+def as_json(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in body.items()}
+
+
+PROPOSAL = as_json({"region_id": "heidefinition", **proposal()})
+
+
+@pytest.fixture
+def api() -> Iterator[tuple[Api, str]]:
+    service = bootstrap(SETTINGS)
+    feed(service.app, list(public_events(regions_world())))
+    with TestClient(create_api(service)) as client:
+        api = Api(client, service.app)
+        created = api.post("/projects", PROPOSAL, RM)
+        assert created.status_code == 201, created.text
+        yield api, created.json()["project_id"]
+
+
+def test_a_project_goes_its_way_over_http(api: tuple[Api, str]) -> None:
+    a, pid = api
+    steps = [
+        ("priority-check", {"passed": True}, RM),
+        ("vote", {"votes_for": 6, "votes_against": 1, "voted_on": "2025-02-01"}, SG),
+        ("submission", {}, RM),
+        ("approval", {"note": "Bescheid vom 3.3.2025"}, NBANK),
+        ("payment-requests", {"declared_expenditure_cents": 100_000 * EUR}, RM),
+        ("disbursements", {"amount_cents": 60_000 * EUR}, NBANK),
+        ("proof-of-use", {"eligible_expenditure_cents": 100_000 * EUR}, NBANK),
+        ("closure", {}, NBANK),
+    ]
+    for step, body, who in steps:
+        r = a.post(f"/projects/{pid}/{step}", body, who)
+        assert r.status_code == 200, (step, r.text)
+    project = a.client.get(f"/projects/{pid}", headers=NBANK).json()
+    assert (project["stage"], project["disbursed_cents"], project["released_cents"]) == (
+        "closed",
+        60_000 * EUR,
+        540_000 * EUR,
+    )
+    history = a.client.get(f"/projects/{pid}/history", headers=RM).json()
+    assert len(history) == 10 and history[4]["data"]["actor"]["subject"] == "test-nbank"
+    budgets = a.client.get("/regions/heidefinition/budgets", headers=NBANK).json()
+    assert budgets[0]["available_cents"] == 5_940_000 * EUR
+
+
+BAD = [
+    ("/projects", "{", RM, 422, "malformed JSON"),
+    ("/projects", {**PROPOSAL, "budget": 1}, RM, 422, "budget: Extra inputs are not permitted"),
+    ("/projects", {**PROPOSAL, "total_cost_cents": 1.5}, RM, 422, "total_cost_cents"),
+    ("/projects", {**PROPOSAL, "location_ags": "04011"}, RM, 422, "location_ags"),
+    ("/projects", {**PROPOSAL, "eligible_cost_cents": 50_000 * EUR}, RM, 422, "minimum size"),
+    ("/projects", {**PROPOSAL, "handlungsfeld": "HF2"}, RM, 422, "not one of HeiDefinition's"),
+    ("/projects", {**PROPOSAL, "end_date": "2029-03-31"}, RM, 422, "duration"),
+    ("/projects", PROPOSAL, bearer("regional_management", "jadebay"), 403, "cannot act on"),
+    (
+        "/projects",
+        {**PROPOSAL, "region_id": "jadebay"},
+        bearer("regional_management", "jadebay"),
+        409,
+        "not (yet) known",
+    ),
+    ("/projects", PROPOSAL, NBANK, 403, "may not do this"),
+    ("/projects/{pid}/priority-check", {}, RM, 422, "passed: Field required"),
+    (
+        "/projects/{pid}/vote",
+        {"votes_for": 1, "votes_against": 0, "voted_on": "2025-01-01"},
+        SG,
+        409,
+        "order of steps",
+    ),
+    (
+        "/projects/{pid}/vote",
+        {"votes_for": -1, "votes_against": 0, "voted_on": "2025-01-01"},
+        SG,
+        422,
+        "votes_for",
+    ),
+    (
+        "/projects/{pid}/submission",
+        {},
+        RM,
+        409,
+        "submitting the application needs a project that is endorsed",
+    ),
+    ("/projects/{pid}/approval", {}, NBANK, 409, "the grant decision needs"),
+    ("/projects/{pid}/refusal", {}, NBANK, 422, "note: Field required"),
+    (
+        "/projects/{pid}/reduction",
+        {"grant_cents": 1, "note": "weniger"},
+        NBANK,
+        409,
+        "order of steps",
+    ),
+    (
+        "/projects/{pid}/payment-requests",
+        {"declared_expenditure_cents": -1},
+        RM,
+        422,
+        "greater than or equal",
+    ),
+    ("/projects/{pid}/disbursements", {"amount_cents": 1}, NBANK, 409, "a disbursement needs"),
+    ("/projects/{pid}/recoveries", {"amount_cents": 1}, NBANK, 422, "note: Field required"),
+    (
+        "/projects/{pid}/proof-of-use",
+        {"eligible_expenditure_cents": "viel"},
+        NBANK,
+        422,
+        "valid int",
+    ),
+    ("/projects/{pid}/closure", {}, NBANK, 409, "closing needs"),
+    ("/projects/8f1c4a52-0c5e-4d7e-9a63-2f1b9d0c7e11/withdrawal", {}, RM, 404, "no project"),
+    ("/projects/not-a-uuid/withdrawal", {}, RM, 422, "project_id"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "who", "status", "message"), BAD)
+def test_bad_input_is_refused_with_a_message_and_nothing_stored(
+    api: tuple[Api, str], path: str, body: object, who: dict[str, str], status: int, message: str
+) -> None:
+    a, pid = api
+    before = a.stored()
+    response = a.post(path.replace("{pid}", pid), body, who)
+    assert response.status_code == status, response.text
+    assert message in response.json()["detail"]
+    assert a.stored() == before
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_result(
+    api: tuple[Api, str],
+) -> None:
+    a, _ = api
+    key = {"Idempotency-Key": "proposal-2025-17"}
+    first = a.post("/projects", PROPOSAL, {**RM, **key})
+    stored = a.stored()
+    again = a.post("/projects", PROPOSAL, {**RM, **key})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert a.stored() == stored
+    other = a.post("/projects", {**PROPOSAL, "title": "Etwas anderes"}, {**RM, **key})
+    assert other.status_code == 422
+    assert "used before for a different request" in other.json()["detail"]
+    codes = [
+        p["operation_code"]
+        for p in a.client.get("/regions/heidefinition/projects", headers=NBANK).json()
+    ]
+    assert codes == ["ZRN-HEIDEFINITION-0001", "ZRN-HEIDEFINITION-0002"]
