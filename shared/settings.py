@@ -40,6 +40,8 @@ class ServiceSettings(BaseSettings):
     )
     jwt_audience: str = "zukunftsregionen"
 
+    aggregate_cache_size: int = 10_000
+
     # eventsourcing persistence: "postgres" for real runs, "popo" (in memory) for unit tests.
     persistence: Literal["postgres", "popo"] = "postgres"
 
@@ -70,9 +72,14 @@ class ServiceSettings(BaseSettings):
         return f"postgresql://{self.pg_user}:{pw}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
     def eventsourcing_env(self) -> dict[str, str]:
+        # Aggregates are cached and fast-forwarded with the events stored since (by this
+        # or another process), so a long-lived aggregate (the programme, a busy budget) is
+        # not rebuilt from all its events on every command.
+        cache = {"AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size)}
         if self.persistence == "popo":
-            return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+            return {"PERSISTENCE_MODULE": "eventsourcing.popo", **cache}
         return {
+            **cache,
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.pg_database,
             "POSTGRES_HOST": self.pg_host,

@@ -16,10 +16,16 @@ class Service:
 
 
 def start_service(
-    name: str, databases: Callable[[], str], topic_prefix: str, processes: list[support.Process]
+    name: str,
+    databases: Callable[[], str] | str,
+    topic_prefix: str,
+    processes: list[support.Process],
+    **extra: object,
 ) -> Service:
-    port, database = support.free_port(), databases()
-    env = support.service_env(name.upper(), database, topic_prefix, http_port=port)
+    """Start a service on a new database (or on `databases` if it names one)."""
+    port = support.free_port()
+    database = databases if isinstance(databases, str) else databases()
+    env = support.service_env(name.upper(), database, topic_prefix, http_port=port, **extra)
     proc = support.start_process(name, ["-m", f"services.{name}", "serve"], env)
     processes.append(proc)
     url = f"http://127.0.0.1:{port}"
@@ -50,4 +56,14 @@ def system(
             start_service(n, databases, topic_prefix, processes)
             for n in ("regions", "funding", "reporting")
         )
+    )
+
+
+@pytest.fixture
+def regions_and_funding(
+    databases: Callable[[], str], topic_prefix: str, processes: list[support.Process]
+) -> tuple[Service, Service]:
+    return (
+        start_service("regions", databases, topic_prefix, processes),
+        start_service("funding", databases, topic_prefix, processes),
     )
