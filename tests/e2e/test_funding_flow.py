@@ -1,0 +1,70 @@
+"""A project from proposal to closure across the three services: the regions service
+records the region, funding learns its budget from Kafka, NBank approves and pays, and
+the reporting service's audit log shows every step with who and when."""
+
+import httpx
+
+from tests import support
+from tests.e2e.conftest import System
+from tests.e2e.funding_steps import (
+    NBANK,
+    record_region,
+    region_tokens,
+    submitted_project,
+    wait_for_budget,
+)
+
+AUDITOR = support.bearer("auditor")
+
+
+async def test_a_project_from_proposal_to_closure(system: System) -> None:
+    rm, _ = region_tokens("heide")
+    async with httpx.AsyncClient(timeout=30) as http:
+        await record_region(http, system.regions.url, "heide", 2_000_000_00)
+        await wait_for_budget(http, system.funding.url, "heide", 2_000_000_00)
+        pid = await submitted_project(http, system.funding.url, "heide", 250_000_00)
+        base = f"{system.funding.url}/projects/{pid}"
+        steps = [
+            ("approval", {"note": "Bescheid 12/2025"}, NBANK),
+            ("payment-requests", {"declared_expenditure_cents": 200_000_00}, rm),
+            ("disbursements", {"amount_cents": 120_000_00}, NBANK),
+            ("proof-of-use", {"eligible_expenditure_cents": 200_000_00}, NBANK),
+            ("closure", {"note": "Verwendungsnachweis geprüft"}, NBANK),
+        ]
+        for step, body, who in steps:
+            headers = {**who, "X-Correlation-ID": f"flow-{step}"}
+            r = await http.post(f"{base}/{step}", json=body, headers=headers)
+            assert r.status_code == 200, (step, r.text)
+        project = r.json()
+        assert (project["stage"], project["grant_cents"], project["released_cents"]) == (
+            "closed",
+            120_000_00,
+            30_000_00,  # 60 % of 250,000 = 150,000 committed, 120,000 paid
+        )
+        [efre, _] = (
+            await http.get(f"{system.funding.url}/regions/heide/budgets", headers=NBANK)
+        ).json()
+        assert efre["available_cents"] == 2_000_000_00 - 120_000_00
+
+        async def audited() -> list[dict[str, object]] | None:
+            url = f"{system.reporting.url}/audit/events?aggregate_id={pid}"
+            rows = (await http.get(url, headers=AUDITOR)).json()
+            return rows if len(rows) >= 10 else None
+
+        rows = await support.eventually(audited, timeout=60)
+    assert [str(r["type"]).split(".")[-2] for r in rows] == [
+        "ProjectProposed",
+        "PriorityCheckRecorded",
+        "ProjectEndorsed",
+        "ApplicationSubmitted",
+        "FundsCommitted",
+        "PaymentRequested",
+        "FundsDisbursed",
+        "ProofOfUseAccepted",
+        "FundsReleased",
+        "ProjectClosed",
+    ]
+    committed = rows[4]
+    assert committed["actor_subject"] == "nbank-bewilligung-3"
+    assert committed["correlation_id"] == "flow-approval"
+    assert committed["data"]["amount_cents"] == 150_000_00  # type: ignore[index]
