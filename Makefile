@@ -1,12 +1,15 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
 
-.PHONY: run test load token reset test-unit test-integration test-e2e stop lint format typecheck bench compose-check
+.PHONY: run test load demo token reset test-unit test-integration test-e2e stop lint format typecheck bench compose-check
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
 
 load:           ## load the 14 regions into a running regions service (make run does this)
 	uv run --frozen python -m services.regions.programme_data.load
+
+demo:           ## synthetic demo projects over all stages, through the APIs of a running system
+	uv run --frozen python -m services.funding.demo
 
 token:          ## a development bearer token: make token ROLE=ministry [REGION=jadebay]
 	@uv run --frozen python -m shared.tokens --role "$(ROLE)" $(if $(REGION),--region "$(REGION)")
@@ -43,6 +46,7 @@ typecheck:
 bench:          ## benchmarks (on demand; figures go to docs/benchmarks.md)
 	./deploy/postgres.sh start && ./deploy/kafka.sh start
 	uv run --frozen python -m bench.relay_and_consumer
+	uv run --frozen python -m bench.funding_commands
 
 compose-check:
 	docker-compose config -q

@@ -55,6 +55,8 @@ def store_regions(app: RegionsApplication, n: int, progress: Progress) -> None:
                 name=f"Bench {i}",
                 arl=ARLS[i % 4],
                 recognised_on=date(2022, 9, 1),
+                announced_budget_cents=None,
+                notes=[],
                 meta=meta(ACTOR, None),
             )
             for i in range(start, min(n, start + 1000))

@@ -104,7 +104,10 @@ class FundingApplication(ZrApplication):
         **args: Any,
     ) -> ProjectState:
         """One step of the project's lifecycle (and its money, if it moves any)."""
-        project = self._project(project_id)
+        lock = None
+        if step in MONEY_STEPS:  # steps on one budget queue up in this process
+            fixed = self._project(project_id)  # region and fund never change
+            lock = self._locks[budget_id(fixed.region_id, fixed.fund)]
 
         def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
             project = self._project(project_id)
@@ -117,9 +120,6 @@ class FundingApplication(ZrApplication):
                 changed.append(budget)
             return project_state(project), changed
 
-        lock = (
-            self._locks[budget_id(project.region_id, project.fund)] if step in MONEY_STEPS else None
-        )
         return self._run(idem, attempt, lock)
 
     def get_project(self, project_id: UUID) -> ProjectState:

@@ -1,0 +1,216 @@
+"""Fill a running system with synthetic projects: `python -m services.funding.demo`.
+
+Every project is clearly synthetic (its title starts with "[Demo]", its applicant is
+invented, its purpose says so) and goes through the public HTTP APIs only, with the
+tokens of the roles that take each step. Projects are spread over the regions and over
+every stage of the lifecycle. Each step carries an Idempotency-Key made of the project's
+demo number and the step, so running the command again changes nothing.
+
+Regions whose Handlungsfelder were not published cannot have projects (a rule of the
+programme); regions without a budget in a fund stop at "submitted" (NBank cannot commit
+money that was not allocated). The command says so.
+"""
+
+import argparse
+import random
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.progress import Progress
+
+from services.funding.settings import FundingSettings
+from shared.auth import Authenticator
+from shared.events.base import Role
+
+console = Console(stderr=True)
+PER_REGION = 9
+# The stage each demo project is taken to, in turn; early stages more often.
+STAGES = [
+    "closed", "paying", "approved", "submitted", "endorsed", "proposed", "proof_accepted",
+    "rejected", "paying", "withdrawn", "refused", "referred_elsewhere", "priority_checked",
+]  # fmt: skip
+TITLES = {
+    "HF1": ["Innovationslabor", "Digitaler Marktplatz", "Gründungszentrum", "Transferstelle"],
+    "HF2": ["Wärmenetz", "Kreislaufzentrum", "Klimaschutzagentur", "Solardach-Initiative"],
+    "HF3": ["Moorschutz-Kooperation", "Blühstreifen-Netz", "Auenlandschaft", "Artenschutzzentrum"],
+    "HF4": ["Fachkräfteallianz", "Weiterbildungsnetz", "Integrationslotsen", "Jugendberufsagentur"],
+    "HF5": ["Gesundheitsregion", "Pflegenetzwerk", "Telemedizin-Verbund", "Landarzt-Programm"],
+    "HF6": ["Kulturscheune", "Radwegenetz", "Erlebnispfad", "Freizeitregion"],
+}  # fmt: skip
+
+
+class DemoError(Exception):
+    pass
+
+
+@dataclass
+class Demo:
+    regions: httpx.Client
+    funding: httpx.Client
+    auth: Authenticator
+    rng: random.Random
+
+    def bearer(self, role: Role, region: str | None = None) -> dict[str, str]:
+        token = self.auth.mint(role=role, subject=f"demo-{role}", region_id=region)
+        return {"Authorization": f"Bearer {token}"}
+
+    def call(self, client: httpx.Client, method: str, path: str, **kw: Any) -> httpx.Response:
+        try:
+            return client.request(method, path, **kw)
+        except httpx.HTTPError as exc:
+            raise DemoError(f"{client.base_url} is not reachable: {exc}") from None
+
+
+def plan_project(demo: Demo, region: dict[str, Any], n: int) -> dict[str, Any]:
+    rng = demo.rng
+    hf = rng.choice(region["handlungsfelder"])
+    districts = [m for m in region["members"] if m["kreisschluessel"]]
+    where = rng.choice(districts)
+    study = rng.random() < 0.2
+    eligible = rng.randrange(30_000, 90_000) if study else rng.randrange(120_000, 900_000)
+    start = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 900))
+    end = min(start + timedelta(days=rng.randrange(180, 1080)), date(2028, 12, 31))
+    return {
+        "region_id": region["region_id"],
+        "title": f"[Demo] {rng.choice(TITLES[hf])} {where['name'].split()[-1]} {n}",
+        "purpose": "Synthetic demo project: not a real operation of the programme.",
+        "applicant_name": f"Demo-Träger {where['name']}",
+        "applicant_kind": rng.choice(["municipality", "non_profit", "consortium", "foundation"]),
+        "handlungsfeld": hf,
+        "fund": "ESF+" if hf == "HF4" else "EFRE",
+        "location_ags": where["kreisschluessel"],
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "total_cost_cents": eligible * 100 + rng.randrange(0, 50_000) * 100,
+        "eligible_cost_cents": eligible * 100,
+        "kind": "study" if study else "project",
+    }
+
+
+StepSpec = tuple[str, dict[str, Any], str]
+
+
+def steps_to(stage: str, declared_cents: int) -> list[StepSpec]:
+    """The steps (path, body, role) that take a proposed project to `stage`."""
+    rm, sg = "regional_management", "steering_group"
+    vote = {"votes_for": 7, "votes_against": 1, "abstentions": 1, "voted_on": "2025-03-12"}
+    checked: list[StepSpec] = [("priority-check", {"passed": True}, rm)]
+    endorsed = [*checked, ("vote", vote, sg)]
+    submitted = [*endorsed, ("submission", {}, rm)]
+    approved = [*submitted, ("approval", {"note": "[Demo] Bewilligung"}, "nbank")]
+    paying = [
+        *approved,
+        ("payment-requests", {"declared_expenditure_cents": declared_cents}, rm),
+        ("disbursements", {}, "nbank"),  # pays what was requested
+    ]
+    proof = [*paying, ("proof-of-use", {"eligible_expenditure_cents": declared_cents}, "nbank")]
+    paths: dict[str, list[StepSpec]] = {
+        "proposed": [],
+        "referred_elsewhere": [
+            ("priority-check", {"passed": False, "other_programme": "GRW"}, "arl")
+        ],
+        "priority_checked": checked,
+        "rejected": [*checked, ("vote", {**vote, "votes_for": 2, "votes_against": 6}, sg)],
+        "endorsed": endorsed,
+        "submitted": submitted,
+        "refused": [*submitted, ("refusal", {"note": "[Demo] nicht förderfähig"}, "nbank")],
+        "approved": approved,
+        "withdrawn": [*approved, ("withdrawal", {"note": "[Demo] zurückgezogen"}, rm)],
+        "paying": paying,
+        "proof_accepted": proof,
+        "closed": [*proof, ("closure", {"note": "[Demo] abgeschlossen"}, "nbank")],
+    }
+    return paths[stage]
+
+
+def run_project(demo: Demo, region: dict[str, Any], n: int, stage: str) -> str:
+    """Take one demo project as far as it can go; returns the stage it reached."""
+    rid = region["region_id"]
+    body = plan_project(demo, region, n)
+    key = f"demo-{rid}-{n}"
+    rm = demo.bearer("regional_management", rid)
+    r = demo.call(
+        demo.funding, "POST", "/projects", json=body, headers={**rm, "Idempotency-Key": key}
+    )
+    if r.status_code != 201:
+        raise DemoError(f"{rid} #{n}: proposal refused: {r.status_code} {r.text[:300]}")
+    project = r.json()
+    declared = body["eligible_cost_cents"] * 3 // 4
+    for i, (step, payload, role) in enumerate(steps_to(stage, declared)):
+        if step == "disbursements":
+            payload = {"amount_cents": project["requested_cents"] - project["disbursed_cents"]}
+        who = demo.bearer(role, rid if role in ("regional_management", "steering_group") else None)  # type: ignore[arg-type]
+        headers = {**who, "Idempotency-Key": f"{key}-{i}-{step}"}
+        r = demo.call(
+            demo.funding,
+            "POST",
+            f"/projects/{project['project_id']}/{step}",
+            json=payload,
+            headers=headers,
+        )
+        if r.status_code == 409 and step == "approval":
+            return f"{project['stage']}: approval refused, not enough {body['fund']} budget"
+        if r.status_code != 200:
+            raise DemoError(f"{rid} #{n} {step}: {r.status_code} {r.text[:300]}")
+        project = r.json()
+    return str(project["stage"])
+
+
+def run(demo: Demo, per_region: int, progress: Progress | None = None) -> Counter[str]:
+    ministry = demo.bearer("ministry")
+    r = demo.call(demo.regions, "GET", "/regions", headers=ministry)
+    if r.status_code != 200:
+        raise DemoError(f"the regions service answered {r.status_code}: {r.text[:300]}")
+    regions = r.json()
+    fundable = [g for g in regions if g["handlungsfelder"]]
+    task = (
+        progress.add_task("demo projects", total=len(fundable) * per_region) if progress else None
+    )
+    reached: Counter[str] = Counter()
+    for g in regions:
+        if not g["handlungsfelder"]:
+            reached["(no projects: Handlungsfelder not published) " + g["region_id"]] += 1
+    for g in fundable:
+        for n in range(1, per_region + 1):
+            stage = STAGES[(n + len(g["region_id"])) % len(STAGES)]
+            reached[run_project(demo, g, n, stage)] += 1
+            if progress and task is not None:
+                progress.update(task, advance=1, description=f"demo projects: {g['region_id']}")
+    return reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.funding.demo", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--regions-url", default="http://127.0.0.1:8001")
+    parser.add_argument("--funding-url", default="http://127.0.0.1:8002")
+    parser.add_argument("--per-region", type=int, default=PER_REGION)
+    args = parser.parse_args(argv)
+    settings = FundingSettings()
+    if settings.environment == "production":
+        console.print("error: synthetic data is never loaded into production")
+        return 2
+    with (
+        httpx.Client(base_url=args.regions_url, timeout=30) as regions,
+        httpx.Client(base_url=args.funding_url, timeout=30) as funding,
+    ):
+        demo = Demo(regions, funding, Authenticator.of(settings), random.Random(2026))  # noqa: S311
+        try:
+            with Progress(console=console, transient=True) as progress:
+                reached = run(demo, args.per_region, progress)
+        except DemoError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            return 1
+    for stage, count in sorted(reached.items()):
+        console.print(f"{count:4d}  {stage}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
