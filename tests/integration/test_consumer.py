@@ -54,7 +54,10 @@ async def read_models(database: str) -> dict[str, list[dict[str, object]]]:
         "region_view": await support.table(
             database, "SELECT * FROM region_view ORDER BY region_id"
         ),
-        "arl_overview": await support.table(database, "SELECT * FROM arl_overview ORDER BY arl"),
+        "arl_overview": await support.table(
+            database,
+            "SELECT arl, count(*) AS regions_recognised FROM region_view GROUP BY arl ORDER BY arl",
+        ),
         "audit_log": await support.table(
             database,
             "SELECT event_id, type, source, subject, aggregate_id, sequence, time, actor_role, "

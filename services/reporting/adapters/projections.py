@@ -5,18 +5,18 @@ constraint violation parks the offending event instead of applying it.
 """
 
 import json
-from collections import Counter
+from itertools import groupby
 
+from services.reporting.adapters.statements import statement_for
 from shared.consumer import Events
-from shared.events import v1
 from shared.pg import DbConn
 
 
 async def project(conn: DbConn, events: Events) -> None:
     await _audit(conn, events)
-    recognised = [p for _, p in events if isinstance(p, v1.RegionRecognisedV1)]
-    if recognised:
-        await _regions_recognised(conn, recognised)
+    statements = [s for e, p in events if (s := statement_for(p, e)) is not None]
+    for sql, run in groupby(statements, key=lambda s: s[0]):
+        await conn.executemany(sql, [args for _, args in run])
 
 
 async def _audit(conn: DbConn, events: Events) -> None:
@@ -33,21 +33,3 @@ async def _audit(conn: DbConn, events: Events) -> None:
             for e, p in events
         ],
     )  # fmt: skip
-
-
-async def _regions_recognised(conn: DbConn, recognised: list[v1.RegionRecognisedV1]) -> None:
-    await conn.executemany(
-        "INSERT INTO region_view "
-        "(region_id, name, arl, recognised_on, recognised_at, recognised_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
-        [
-            (p.region_id, p.region_name, p.arl, p.recognised_on, p.occurred_at, p.actor.subject)
-            for p in recognised
-        ],
-    )
-    await conn.executemany(
-        "INSERT INTO arl_overview (arl, regions_recognised) VALUES ($1, $2) "
-        "ON CONFLICT (arl) DO UPDATE "
-        "SET regions_recognised = arl_overview.regions_recognised + EXCLUDED.regions_recognised",
-        sorted(Counter(p.arl for p in recognised).items()),
-    )

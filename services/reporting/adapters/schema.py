@@ -33,11 +33,60 @@ CREATE TABLE IF NOT EXISTS region_view (
     arl           text        NOT NULL,
     recognised_on date,
     recognised_at timestamptz NOT NULL,
-    recognised_by text        NOT NULL
+    recognised_by text        NOT NULL,
+    announced_budget_cents bigint,
+    handlungsfelder text[]    NOT NULL DEFAULT '{}',
+    category      text        NOT NULL DEFAULT 'more_developed'
 );
 
-CREATE TABLE IF NOT EXISTS arl_overview (
-    arl                text PRIMARY KEY,
-    regions_recognised int  NOT NULL
+ALTER TABLE region_view ADD COLUMN IF NOT EXISTS announced_budget_cents bigint;
+ALTER TABLE region_view ADD COLUMN IF NOT EXISTS handlungsfelder text[] NOT NULL DEFAULT '{}';
+ALTER TABLE region_view ADD COLUMN IF NOT EXISTS category text NOT NULL DEFAULT 'more_developed';
+
+CREATE TABLE IF NOT EXISTS programme_view (
+    programme_id   text PRIMARY KEY,
+    name           text   NOT NULL,
+    envelope_cents bigint NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS region_allocation (
+    region_id       text   NOT NULL,
+    fund            text   NOT NULL,
+    allocated_cents bigint NOT NULL,
+    PRIMARY KEY (region_id, fund)
+);
+
+CREATE TABLE IF NOT EXISTS project_view (
+    project_id          uuid PRIMARY KEY,
+    operation_code      text   NOT NULL UNIQUE,
+    region_id           text   NOT NULL,
+    title               text   NOT NULL,
+    purpose             text   NOT NULL,
+    applicant_name      text   NOT NULL,
+    applicant_kind      text   NOT NULL,
+    handlungsfeld       text   NOT NULL,
+    fund                text   NOT NULL,
+    location_ags        text   NOT NULL,
+    category            text   NOT NULL,
+    kind                text   NOT NULL,
+    start_date          date   NOT NULL,
+    end_date            date   NOT NULL,
+    total_cost_cents    bigint NOT NULL,
+    eligible_cost_cents bigint NOT NULL,
+    planned_grant_cents bigint NOT NULL,
+    stage               text   NOT NULL,
+    committed_cents     bigint NOT NULL DEFAULT 0,
+    requested_cents     bigint NOT NULL DEFAULT 0,
+    declared_expenditure_cents bigint NOT NULL DEFAULT 0,
+    disbursed_cents     bigint NOT NULL DEFAULT 0,
+    released_cents      bigint NOT NULL DEFAULT 0,
+    recovered_cents     bigint NOT NULL DEFAULT 0,
+    eligible_expenditure_cents bigint,
+    proposed_at         timestamptz NOT NULL,
+    selected_at         timestamptz,
+    updated_at          timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS project_view_region ON project_view (region_id, fund, stage);
+
+DROP TABLE IF EXISTS arl_overview;  -- now a query over region_view
 """
