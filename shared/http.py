@@ -3,8 +3,10 @@
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from aiokafka import AIOKafkaClient
@@ -15,6 +17,7 @@ from fastapi.responses import JSONResponse
 from shared.errors import DomainError
 
 log = logging.getLogger(__name__)
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -94,3 +97,18 @@ def add_health(
         ok = kafka and database
         body["status"] = "ok" if ok else "unavailable"
         return JSONResponse(status_code=200 if ok else 503, content=body)
+
+
+def parse_as_of(text: str) -> datetime:
+    """A date (the end of that day, German time) or an ISO date-time (German time if naive)."""
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, time.max, tzinfo=BERLIN).astimezone(UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError(
+            f"as_of: {text!r} is neither a date (2026-01-31) nor an ISO date-time "
+            "(2026-01-31T12:00:00+01:00)"
+        ) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)).astimezone(UTC)

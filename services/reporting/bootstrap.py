@@ -11,7 +11,7 @@ from faststream.kafka import KafkaBroker
 
 from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
-from services.reporting.api import audit, regions
+from services.reporting.api import audit, money, projects, regions
 from services.reporting.settings import ReportingSettings
 from shared.auth import install_auth
 from shared.consumer import ExactlyOnceConsumer
@@ -74,12 +74,17 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         service = await bootstrap(settings)
         api.state.pool = service.pool
+        # "As of" queries build temporary tables: connections without a statement cache.
+        api.state.as_of_pool = await asyncpg.create_pool(
+            settings.pg_dsn, min_size=0, max_size=4, statement_cache_size=0
+        )
         task = asyncio.create_task(run_consumer(service)) if settings.run_consumer else None
         yield
         service.stopping.set()
         if task:
             with suppress(asyncio.CancelledError):
                 await asyncio.wait_for(task, 10)
+        await api.state.as_of_pool.close()
         await service.pool.close()
 
     api = FastAPI(
@@ -91,6 +96,8 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
     install_error_handlers(api)
     install_auth(api, settings)
     api.include_router(regions.router)
+    api.include_router(money.router)
+    api.include_router(projects.router)
     api.include_router(audit.router)
     add_health(api, kafka_bootstrap=settings.kafka_bootstrap, pg_dsn=settings.pg_dsn)
     return api

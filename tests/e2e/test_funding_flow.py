@@ -68,3 +68,33 @@ async def test_a_project_from_proposal_to_closure(system: System) -> None:
     assert committed["actor_subject"] == "nbank-bewilligung-3"
     assert committed["correlation_id"] == "flow-approval"
     assert committed["data"]["amount_cents"] == 150_000_00  # type: ignore[index]
+
+
+async def test_reporting_shows_where_the_money_stands_now_and_then(system: System) -> None:
+    agency = support.bearer("agency")
+    async with httpx.AsyncClient(timeout=30) as http:
+        await record_region(http, system.regions.url, "moor", 1_000_000_00)
+        await wait_for_budget(http, system.funding.url, "moor", 1_000_000_00)
+        pid = await submitted_project(http, system.funding.url, "moor", 200_000_00)
+        r = await http.post(f"{system.funding.url}/projects/{pid}/approval", json={}, headers=NBANK)
+        assert r.status_code == 200, r.text
+        funds_url = f"{system.reporting.url}/regions/moor/funds"
+
+        async def committed() -> dict[str, object] | None:
+            r = await http.get(funds_url, headers=agency)
+            if r.status_code != 200:
+                return None
+            body = r.json()
+            return body if body["funds"][0]["committed_cents"] == 120_000_00 else None
+
+        now = await support.eventually(committed, timeout=60)
+        assert now["funds"][0]["available_cents"] == 880_000_00
+        assert now["projects_by_stage"] == {"approved": 1}
+        before = (await http.get(f"{funds_url}?as_of=2020-01-01", headers=agency)).json()
+        assert before["detail"] == "no recognised region 'moor' at 2020-01-01"
+        overview = (await http.get(f"{system.reporting.url}/overview", headers=agency)).json()
+        assert overview["envelope_cents"] == 9_600_000_000
+        assert overview["by_category"]["transition"]["committed_cents"] == 120_000_00
+        assert (
+            await http.get(f"{system.reporting.url}/projects", headers=agency)
+        ).status_code == 403

@@ -46,6 +46,11 @@ REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("POST", "/regions/{region_id}/budget/adjustments"): (MINISTRY, True),
 }
 REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("GET", "/overview"): (ALL, False),
+    ("GET", "/regions/{region_id}/funds"): (ALL, False),
+    ("GET", "/projects"): (NOT_AGENCY, False),
+    # The project's region is known only once it is found (the matrix database is empty).
+    ("GET", "/projects/{project_id}"): (NOT_AGENCY, False),
     ("GET", "/regions"): (ALL, False),
     ("GET", "/regions/{region_id}"): (ALL, False),
     ("GET", "/audit/events"): ({"ministry", "nbank", "auditor", "service"}, False),
@@ -155,7 +160,7 @@ def test_the_regions_service_lets_each_role_do_only_its_part(regions_client: Tes
 def test_the_reporting_service_lets_each_role_read_only_its_part(
     reporting_client: TestClient,
 ) -> None:
-    walk(reporting_client, REPORTING)
+    walk(reporting_client, REPORTING, project_id="8f1c4a52-0c5e-4d7e-9a63-2f1b9d0c7e11")
 
 
 def test_the_funding_service_lets_each_role_do_only_its_part(

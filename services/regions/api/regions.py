@@ -1,8 +1,6 @@
 """HTTP resource /regions: recognition, and the regions' state now, then and over time."""
 
-from datetime import UTC, date, datetime, time
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, status
 
@@ -10,13 +8,12 @@ from services.regions.adapters.public_events import to_public
 from services.regions.api.deps import App, CorrelationId, HistoryReader, Ministry, PublicReader
 from services.regions.api.schemas import RegionRecognise
 from services.regions.application.views import RegionState
-from shared.errors import DomainError
 from shared.es import meta
 from shared.events import CloudEvent
+from shared.http import parse_as_of
 from shared.sync import run_sync
 
 router = APIRouter(prefix="/regions", tags=["regions"])
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Recognise a Zukunftsregion")
@@ -64,17 +61,3 @@ async def get_region(
 async def region_history(region_id: str, app: App, _: HistoryReader) -> list[CloudEvent]:
     events = await run_sync(app.history, region_id)
     return [ce for e in events for ce in to_public(e)]
-
-
-def parse_as_of(text: str) -> datetime:
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time.max, tzinfo=BERLIN).astimezone(UTC)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise DomainError(
-            f"as_of: {text!r} is neither a date (2026-01-31) nor an ISO date-time "
-            "(2026-01-31T12:00:00+01:00)"
-        ) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)).astimezone(UTC)

@@ -1,0 +1,158 @@
+"""Where the money stands, per region and fund: now, from the read models, or as of a past
+moment, by replaying the events recorded up to then.
+
+"As of" builds the read models again inside a transaction that is rolled back: temporary
+tables of the same names shadow the live ones (PostgreSQL looks in `pg_temp` first). The
+programme's and regions' events (few) go through the same statements as the live
+projection; the projects' events (many) are folded in one SQL statement over the audit
+log. The figures are then read with the very queries that read the live models.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from services.reporting.adapters.statements import statement_for
+from shared.events import contract_for, v1
+from shared.pg import DbConn
+
+MODELS = ("programme_view", "region_view", "region_allocation", "project_view")
+PIPELINE = {
+    "proposed": ("proposed", "priority_checked"),
+    "endorsed": ("endorsed",),
+    "submitted": ("submitted",),
+}
+
+PER_REGION_AND_FUND = """
+SELECT r.region_id, r.name, r.arl, r.category, f.fund,
+       coalesce(a.allocated_cents, 0) AS allocated_cents,
+       coalesce(sum(p.planned_grant_cents) FILTER (WHERE p.stage IN ('proposed', 'priority_checked')), 0) AS proposed_cents,
+       coalesce(sum(p.planned_grant_cents) FILTER (WHERE p.stage = 'endorsed'), 0) AS endorsed_cents,
+       coalesce(sum(p.planned_grant_cents) FILTER (WHERE p.stage = 'submitted'), 0) AS submitted_cents,
+       coalesce(sum(p.committed_cents), 0) AS committed_cents,
+       coalesce(sum(p.disbursed_cents), 0) AS disbursed_cents,
+       coalesce(sum(p.released_cents), 0) AS released_cents,
+       coalesce(sum(p.recovered_cents), 0) AS recovered_cents
+FROM region_view r
+CROSS JOIN (VALUES ('EFRE'), ('ESF+')) AS f(fund)
+LEFT JOIN region_allocation a ON a.region_id = r.region_id AND a.fund = f.fund
+LEFT JOIN project_view p ON p.region_id = r.region_id AND p.fund = f.fund
+WHERE $1::text IS NULL OR r.region_id = $1
+GROUP BY r.region_id, r.name, r.arl, r.category, f.fund, a.allocated_cents
+ORDER BY r.region_id, f.fund
+"""  # noqa: E501
+
+STAGES = """
+SELECT region_id, stage, count(*) AS projects FROM project_view
+WHERE $1::text IS NULL OR region_id = $1 GROUP BY region_id, stage ORDER BY region_id, stage
+"""
+
+
+def _t(contract: Any) -> str:
+    return str(contract.event_type())
+
+
+# Project stage after each kind of event (PriorityCheckRecorded depends on its outcome).
+_STAGE_CASE = f"""CASE type
+    WHEN '{_t(v1.PriorityCheckRecordedV1)}' THEN
+        CASE WHEN data->>'outcome' = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END
+    WHEN '{_t(v1.ProjectEndorsedV1)}' THEN 'endorsed'
+    WHEN '{_t(v1.ProjectRejectedV1)}' THEN 'rejected'
+    WHEN '{_t(v1.ApplicationSubmittedV1)}' THEN 'submitted'
+    WHEN '{_t(v1.FundsCommittedV1)}' THEN 'approved'
+    WHEN '{_t(v1.GrantRefusedV1)}' THEN 'refused'
+    WHEN '{_t(v1.ProofOfUseAcceptedV1)}' THEN 'proof_accepted'
+    WHEN '{_t(v1.ProjectClosedV1)}' THEN 'closed'
+    WHEN '{_t(v1.ProjectWithdrawnV1)}' THEN 'withdrawn'
+END"""
+
+
+def _sum(contract: Any, field: str = "amount_cents") -> str:
+    return f"coalesce(sum((data->>'{field}')::bigint) FILTER (WHERE type = '{_t(contract)}'), 0)"
+
+
+FOLD_PROJECTS = f"""
+WITH ev AS (
+    SELECT type, data, time, aggregate_id, sequence FROM audit_log
+    WHERE time <= $1 AND source = '/zukunftsregionen/funding'
+      AND ($2::text IS NULL OR data->>'region_id' = $2)
+), stage AS (
+    SELECT DISTINCT ON (aggregate_id) aggregate_id, {_STAGE_CASE} AS stage FROM ev
+    WHERE ({_STAGE_CASE}) IS NOT NULL ORDER BY aggregate_id, sequence DESC
+), money AS (
+    SELECT aggregate_id,
+        {_sum(v1.FundsCommittedV1)} AS committed, {_sum(v1.PaymentRequestedV1)} AS requested,
+        {_sum(v1.PaymentRequestedV1, "declared_expenditure_cents")} AS declared,
+        {_sum(v1.FundsDisbursedV1)} AS disbursed, {_sum(v1.FundsReleasedV1)} AS released,
+        {_sum(v1.FundsRecoveredV1)} AS recovered,
+        max((data->>'eligible_expenditure_cents')::bigint)
+            FILTER (WHERE type = '{_t(v1.ProofOfUseAcceptedV1)}') AS eligible_expenditure,
+        min(time) FILTER (WHERE type = '{_t(v1.FundsCommittedV1)}') AS selected_at,
+        max(time) AS updated_at
+    FROM ev GROUP BY aggregate_id
+)
+INSERT INTO project_view
+SELECT (d->>'project_id')::uuid, d->>'operation_code', d->>'region_id', d->>'title',
+    d->>'purpose', d->>'applicant_name', d->>'applicant_kind', d->>'handlungsfeld', d->>'fund',
+    d->>'location_ags',
+    CASE WHEN d->>'location_ags' LIKE '033%' THEN 'transition' ELSE 'more_developed' END,
+    d->>'kind', (d->>'start_date')::date, (d->>'end_date')::date,
+    (d->>'total_cost_cents')::bigint, (d->>'eligible_cost_cents')::bigint,
+    floor((d->>'eligible_cost_cents')::bigint
+          * CASE WHEN d->>'location_ags' LIKE '033%' THEN 0.60 ELSE 0.40 END)::bigint,
+    coalesce(s.stage, 'proposed'), m.committed, m.requested, m.declared, m.disbursed,
+    m.released, m.recovered, m.eligible_expenditure, p.time, m.selected_at, m.updated_at
+FROM (SELECT data AS d, time, aggregate_id FROM ev
+      WHERE type = '{_t(v1.ProjectProposedV1)}') AS p
+JOIN money m USING (aggregate_id)
+LEFT JOIN stage s USING (aggregate_id)
+"""
+
+REGION_EVENTS = """
+SELECT type, data, time FROM audit_log
+WHERE time <= $1 AND source = '/zukunftsregionen/regions'
+ORDER BY time, aggregate_id, sequence
+"""
+
+
+@dataclass(frozen=True)
+class Figures:
+    rows: list[dict[str, Any]]
+    stages: list[dict[str, Any]]
+    envelope_cents: int | None
+    as_of: datetime | None
+
+
+async def _read(conn: DbConn, region_id: str | None, as_of: datetime | None) -> Figures:
+    rows = [dict(r) for r in await conn.fetch(PER_REGION_AND_FUND, region_id)]
+    for r in rows:
+        r["available_cents"] = (
+            r["allocated_cents"] - r["committed_cents"] + r["released_cents"] + r["recovered_cents"]
+        )
+    stages = [dict(r) for r in await conn.fetch(STAGES, region_id)]
+    envelope = await conn.fetchval("SELECT sum(envelope_cents) FROM programme_view")
+    return Figures(rows, stages, int(envelope) if envelope is not None else None, as_of)
+
+
+async def figures(
+    conn: DbConn, region_id: str | None = None, as_of: datetime | None = None
+) -> Figures:
+    if as_of is None:
+        return await _read(conn, region_id, None)
+    async with conn.transaction():
+        for table in MODELS:
+            await conn.execute(
+                f"CREATE TEMP TABLE {table} (LIKE public.{table} INCLUDING ALL) ON COMMIT DROP"
+            )
+        for row in await conn.fetch(REGION_EVENTS, as_of):
+            contract = contract_for(row["type"])
+            payload = contract.model_validate_json(row["data"]) if contract else None
+            statement = statement_for(payload, SimpleNamespace(time=row["time"]))
+            if statement:
+                await conn.execute(statement[0], *statement[1])
+        await conn.execute(FOLD_PROJECTS, as_of, region_id)
+        result = await _read(conn, region_id, as_of)
+        for table in MODELS:
+            await conn.execute(f"DROP TABLE pg_temp.{table}")
+        return result

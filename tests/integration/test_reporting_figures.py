@@ -1,0 +1,100 @@
+"""The reporting read models on the real PostgreSQL, fed with the real public events of a
+regions and a funding application: the live figures agree with funding's own ledger, and
+"as of" any past moment equals what the live read models showed at that moment."""
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from services.funding.adapters.public_events import to_public as funding_public
+from services.funding.application.funding import FundingApplication
+from services.reporting.adapters.figures import Figures, figures
+from services.reporting.adapters.projections import project
+from services.reporting.adapters.schema import SCHEMA
+from shared.events import CloudEvent, PublicEvent, contract_for
+from tests import support
+from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world, propose, public_events
+
+
+def scenario(funding: FundingApplication) -> None:
+    closed = approved(funding)
+    funding.advance(
+        closed, "request_payment", declared_expenditure_cents=400_000 * EUR, note=None, meta=RM
+    )
+    funding.advance(closed, "disburse", amount_cents=240_000 * EUR, note=None, meta=NBANK)
+    funding.advance(
+        closed,
+        "accept_proof_of_use",
+        eligible_expenditure_cents=400_000 * EUR,
+        note=None,
+        meta=NBANK,
+    )
+    funding.advance(closed, "close", note=None, meta=NBANK)
+    withdrawn = approved(
+        funding, handlungsfeld="HF4", fund="ESF+", eligible_cost_cents=200_000 * EUR
+    )
+    funding.advance(withdrawn, "withdraw", note=None, meta=RM)
+    recovered = approved(funding, location_ags="03358")
+    funding.advance(
+        recovered, "request_payment", declared_expenditure_cents=100_000 * EUR, note=None, meta=RM
+    )
+    funding.advance(recovered, "disburse", amount_cents=60_000 * EUR, note=None, meta=NBANK)
+    funding.advance(
+        recovered, "recover", amount_cents=5_000 * EUR, note="Rückforderung", meta=NBANK
+    )
+    propose(funding, title="Noch in Arbeit", start_date=date(2026, 1, 1), end_date=date(2027, 1, 1))
+
+
+def everything() -> tuple[list[tuple[CloudEvent, PublicEvent | None]], FundingApplication]:
+    regions, funding = funded_world()
+    scenario(funding)
+    events = list(public_events(regions))
+    for n in funding.recorder.select_notifications(start=1, limit=10_000):
+        events.extend(funding_public(funding.mapper.to_domain_event(n)))
+    events.sort(key=lambda ce: ce.time)
+    parsed = []
+    for ce in events:
+        contract = contract_for(ce.type)
+        parsed.append((ce, contract.model_validate(ce.data) if contract else None))
+    return parsed, funding
+
+
+def comparable(f: Figures) -> tuple[Any, ...]:
+    return (f.rows, f.stages, f.envelope_cents)
+
+
+async def test_figures_now_and_as_of_every_past_moment(fresh_database: str) -> None:
+    events, funding = everything()
+    conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
+    try:
+        await conn.execute(SCHEMA)
+        seen: list[tuple[Any, tuple[Any, ...]]] = []
+        for i in range(0, len(events), 7):
+            chunk = events[i : i + 7]
+            async with conn.transaction():
+                await project(conn, chunk)
+            seen.append((chunk[-1][0].time, comparable(await figures(conn, None))))
+
+        live = await figures(conn, None)
+        ledger = {b.fund: b for b in funding.budgets("heidefinition")}
+        for row in live.rows:
+            b = ledger[row["fund"]]
+            assert (row["allocated_cents"], row["committed_cents"], row["disbursed_cents"]) == (
+                b.allocated_cents, b.committed_cents, b.disbursed_cents,
+            )  # fmt: skip
+            assert (row["released_cents"], row["recovered_cents"], row["available_cents"]) == (
+                b.released_cents, b.recovered_cents, b.available_cents,
+            )  # fmt: skip
+        assert {s["stage"]: s["projects"] for s in live.stages} == {
+            "approved": 1, "closed": 1, "proposed": 1, "withdrawn": 1,
+        }  # fmt: skip
+        [efre] = [r for r in live.rows if r["fund"] == "EFRE"]
+        assert efre["proposed_cents"] == 600_000 * EUR  # 60 % of the open proposal
+
+        for moment, expected in seen:
+            assert comparable(await figures(conn, None, moment)) == expected, moment
+        one_region = await figures(conn, "heidefinition", seen[len(seen) // 2][0])
+        assert one_region.rows == seen[len(seen) // 2][1][0]
+    finally:
+        await conn.close()
