@@ -14,6 +14,7 @@ from services.reporting.adapters.schema import SCHEMA
 from services.reporting.api import audit, money, projects, regions
 from services.reporting.settings import ReportingSettings
 from shared.auth import install_auth
+from shared.consumer import SCHEMA as CONSUMER_SCHEMA
 from shared.consumer import ExactlyOnceConsumer
 from shared.http import add_health, install_error_handlers
 from shared.supervise import supervise
@@ -32,8 +33,7 @@ class ReportingService:
 async def bootstrap(settings: ReportingSettings | None = None) -> ReportingService:
     settings = settings or ReportingSettings()
     pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=10)
-    async with pool.acquire() as conn:
-        await conn.execute(SCHEMA)
+    await bootstrap_schema(pool)
     topics = Topics(settings.topic_prefix)
     broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
     consumer = ExactlyOnceConsumer(
@@ -46,6 +46,12 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
     consumer.register(broker)
     await consumer.setup_schema()
     return ReportingService(settings=settings, pool=pool, broker=broker, consumer=consumer)
+
+
+async def bootstrap_schema(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn:
+        await conn.execute(SCHEMA)
+        await conn.execute(CONSUMER_SCHEMA)
 
 
 async def run_consumer(service: ReportingService) -> None:

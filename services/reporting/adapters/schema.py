@@ -1,4 +1,11 @@
-"""Read-model tables of the reporting service (created on start, idempotent)."""
+"""Read-model tables of the reporting service (created on start, idempotent).
+
+The statements use unqualified names, so a rebuild creates the same tables in a schema of
+its own (search_path) before it switches them in.
+"""
+
+# The read models a rebuild replaces (the consumer's own tables stay).
+MODELS = ("audit_log", "programme_view", "region_view", "region_allocation", "project_view")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -19,13 +26,13 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_aggregate ON audit_log (aggregate_id, sequence);
 CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log (time);
 
-CREATE OR REPLACE FUNCTION audit_log_is_append_only() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION public.audit_log_is_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP;
 END $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only();
+    FOR EACH ROW EXECUTE FUNCTION public.audit_log_is_append_only();
 
 CREATE TABLE IF NOT EXISTS region_view (
     region_id     text PRIMARY KEY,

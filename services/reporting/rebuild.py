@@ -1,0 +1,70 @@
+"""Rebuild the reporting read models from offset 0 and switch over, while the service
+keeps serving: `python -m services.reporting.rebuild [--keep-old]`."""
+
+import argparse
+import asyncio
+import sys
+import time
+
+import asyncpg
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from services.reporting.adapters.rebuild import Rebuild
+from services.reporting.bootstrap import bootstrap_schema
+from services.reporting.settings import ReportingSettings
+from shared.topics import Topics
+
+console = Console(stderr=True)
+
+
+async def run(keep_old: bool) -> int:
+    settings = ReportingSettings()
+    try:
+        pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=2)
+    except (OSError, asyncpg.PostgresError) as exc:
+        console.print(f"[red]error:[/red] the reporting database is not reachable: {exc}")
+        return 1
+    try:
+        await bootstrap_schema(pool)
+        rebuild = Rebuild(
+            pool=pool,
+            kafka_bootstrap=settings.kafka_bootstrap,
+            topics=Topics(settings.topic_prefix).public,
+            group_id=settings.consumer_group,
+        )
+        started = time.perf_counter()
+        columns = (
+            *Progress.get_default_columns()[:1],
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("replaying events", total=None)
+
+            def show(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            await rebuild.run(show, keep_old=keep_old)
+        seconds = time.perf_counter() - started
+        console.print(
+            f"rebuilt from {rebuild.read:,} messages ({rebuild.applied:,} events) in "
+            f"{seconds:.1f} s and switched over"
+            + (f"; the replaced tables are in schema {rebuild.replaced_schema}" if keep_old else "")
+        )
+        return 0
+    finally:
+        await pool.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.reporting.rebuild", description=__doc__
+    )
+    parser.add_argument("--keep-old", action="store_true", help="keep the replaced tables")
+    return asyncio.run(run(parser.parse_args().keep_old))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
