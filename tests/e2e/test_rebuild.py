@@ -61,7 +61,9 @@ async def test_rebuild_while_serving_equals_the_replaced_models(
         last = await asyncio.to_thread(adjust, system.regions.database, 10_000_000_01, 400)
         await caught_up(http, system.reporting.url, last)
 
-        pool = await asyncpg.create_pool(support.dsn(system.reporting.database), min_size=1, max_size=3)
+        pool = await asyncpg.create_pool(
+            support.dsn(system.reporting.database), min_size=1, max_size=3
+        )
         rebuild = Rebuild(pool, support.KAFKA, Topics(topic_prefix).public, "reporting", batch=100)
         try:
             await rebuild.start()

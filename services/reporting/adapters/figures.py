@@ -8,6 +8,8 @@ projection; the projects' events (many) are folded in one SQL statement over the
 log. The figures are then read with the very queries that read the live models.
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -140,6 +142,16 @@ async def figures(
 ) -> Figures:
     if as_of is None:
         return await _read(conn, region_id, None)
+    async with models_as_of(conn, as_of, region_id):
+        return await _read(conn, region_id, as_of)
+
+
+@asynccontextmanager
+async def models_as_of(
+    conn: DbConn, as_of: datetime, region_id: str | None = None
+) -> AsyncIterator[None]:
+    """Inside: the read models as they stood at `as_of` (use a connection without a
+    statement cache: the temporary tables shadow the live ones)."""
     async with conn.transaction():
         for table in MODELS:
             await conn.execute(
@@ -152,7 +164,6 @@ async def figures(
             if statement:
                 await conn.execute(statement[0], *statement[1])
         await conn.execute(FOLD_PROJECTS, as_of, region_id)
-        result = await _read(conn, region_id, as_of)
+        yield
         for table in MODELS:
             await conn.execute(f"DROP TABLE pg_temp.{table}")
-        return result

@@ -1,0 +1,63 @@
+"""HTTP resource /reports: the EU list of operations and the Art. 42 financial tables,
+as JSON, CSV (list of operations) or XLSX, downloadable."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from services.reporting.adapters.eu_reports import (
+    ART42_COLUMNS,
+    OPERATION_COLUMNS,
+    art42_tables,
+    as_csv,
+    as_json,
+    as_xlsx,
+    list_of_operations,
+)
+from services.reporting.api.regions import Pool, PublicReader
+
+router = APIRouter(prefix="/reports", tags=["EU reports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(name: str, body: bytes | str, media_type: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/operations", summary="List of operations, Art. 49(3) CPR (public)")
+async def operations(
+    db: Pool, _: PublicReader, format: Literal["json", "csv", "xlsx"] = "json"
+) -> Response:
+    async with db.acquire() as conn:
+        rows = await list_of_operations(conn)
+    if format == "csv":
+        return download(
+            "vorhabenliste.csv", as_csv(rows, OPERATION_COLUMNS), "text/csv; charset=utf-8"
+        )
+    if format == "xlsx":
+        return download(
+            "vorhabenliste.xlsx", as_xlsx("Vorhabenliste", rows, OPERATION_COLUMNS), XLSX
+        )
+    return JSONResponse(as_json(rows))
+
+
+@router.get("/art42", summary="Financial tables, Art. 42 CPR, cumulative at a cut-off date")
+async def art42(
+    request: Request,
+    _: PublicReader,
+    cutoff: Annotated[date, Query(description="a transmission date, e.g. 2026-01-31")],
+    format: Literal["json", "xlsx"] = "json",
+) -> Response:
+    async with request.app.state.as_of_pool.acquire() as conn:
+        rows = await art42_tables(conn, cutoff)
+    if format == "xlsx":
+        return download(
+            f"art42-{cutoff.isoformat()}.xlsx", as_xlsx("Art. 42", rows, ART42_COLUMNS), XLSX
+        )
+    return JSONResponse({"cutoff": cutoff.isoformat(), "rows": as_json(rows)})
