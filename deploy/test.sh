@@ -12,6 +12,10 @@ if ! command -v docker-compose >/dev/null; then
   if is_root; then apt_install docker-compose; else say "docker-compose not installed: compose check left out"; fi
 fi
 if command -v docker-compose >/dev/null; then docker-compose config -q; fi
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium for the dashboard's browser test"
+  apt_install chromium
+fi
 say "lint (ruff) and types (mypy)"
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .

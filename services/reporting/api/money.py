@@ -2,16 +2,17 @@
 a past moment. The figures are aggregates of public events: every role may read them."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.reporting.adapters.figures import Figures, figures
 from services.reporting.api.regions import Pool, PublicReader
 from shared.errors import NotFound
+from shared.events import v1
 from shared.http import parse_as_of
 
 router = APIRouter(tags=["money"])
@@ -126,3 +127,44 @@ async def region_funds(
         funds=[FundFigures(**{k: r[k] for k in (*MONEY, "region_id", "fund")}) for r in f.rows],
         projects_by_stage=_stages(f),
     )
+
+
+class Day(BaseModel):
+    day: date
+    committed_cents: int = Field(
+        description="net commitments so far (committed - released - recovered)"
+    )
+    disbursed_cents: int = Field(description="net payments so far (disbursed - recovered)")
+
+
+def _type(contract: Any) -> str:
+    return str(contract.event_type())
+
+
+TIMELINE = f"""
+SELECT day, sum(committed) OVER w AS committed_cents, sum(disbursed) OVER w AS disbursed_cents
+FROM (
+    SELECT (time AT TIME ZONE 'Europe/Berlin')::date AS day,
+        sum(CASE type WHEN '{_type(v1.FundsCommittedV1)}' THEN amount
+                      WHEN '{_type(v1.FundsReleasedV1)}' THEN -amount
+                      WHEN '{_type(v1.FundsRecoveredV1)}' THEN -amount ELSE 0 END) AS committed,
+        sum(CASE type WHEN '{_type(v1.FundsDisbursedV1)}' THEN amount
+                      WHEN '{_type(v1.FundsRecoveredV1)}' THEN -amount ELSE 0 END) AS disbursed
+    FROM (SELECT type, time, (data->>'amount_cents')::bigint AS amount FROM audit_log
+          WHERE source = '/zukunftsregionen/funding' AND time <= $1
+            AND ($2::text IS NULL OR data->>'region_id' = $2)
+            AND data ? 'amount_cents') AS money
+    GROUP BY 1
+) AS days
+WINDOW w AS (ORDER BY day)
+ORDER BY day
+"""
+
+
+@router.get("/timeline", summary="Commitments and payments over time (cumulative, per day)")
+async def timeline(
+    db: Pool, _: PublicReader, region_id: str | None = None, as_of: AsOf = None
+) -> list[Day]:
+    moment = parse_as_of(as_of) if as_of else datetime.now(UTC)
+    rows = await db.fetch(TIMELINE, moment, region_id)
+    return [Day(**dict(r)) for r in rows]

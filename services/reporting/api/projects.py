@@ -6,14 +6,17 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
+from services.reporting.adapters.figures import models_as_of
+from services.reporting.api.money import AsOf
 from services.reporting.api.regions import Pool
 from shared.auth import NON_PUBLIC_READERS, REGIONAL_ROLES, allow, check_own_region
 from shared.errors import NotFound
 from shared.events.base import Actor
 from shared.events.v1 import Fund, Handlungsfeld
+from shared.http import parse_as_of
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 Reader = Annotated[Actor, Depends(allow(*NON_PUBLIC_READERS))]
@@ -47,8 +50,17 @@ class ProjectRow(BaseModel):
 COLUMNS = ", ".join(ProjectRow.model_fields)
 
 
+LIST = (
+    f"SELECT {COLUMNS} FROM project_view "
+    "WHERE ($1::text IS NULL OR region_id = $1) AND ($2::text IS NULL OR stage = $2) "
+    "AND ($3::text IS NULL OR fund = $3) AND ($4::text IS NULL OR handlungsfeld = $4) "
+    "ORDER BY operation_code LIMIT $5"
+)
+
+
 @router.get("", summary="Projects, filtered by region, stage, fund and Handlungsfeld")
 async def list_projects(
+    request: Request,
     db: Pool,
     actor: Reader,
     region_id: str | None = None,
@@ -56,17 +68,21 @@ async def list_projects(
     fund: Fund | None = None,
     handlungsfeld: Handlungsfeld | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    as_of: AsOf = None,
 ) -> list[ProjectRow]:
     if actor.role in REGIONAL_ROLES:
         region_id = region_id or actor.region_id
         check_own_region(actor, region_id or "")
-    rows = await db.fetch(
-        f"SELECT {COLUMNS} FROM project_view "
-        "WHERE ($1::text IS NULL OR region_id = $1) AND ($2::text IS NULL OR stage = $2) "
-        "AND ($3::text IS NULL OR fund = $3) AND ($4::text IS NULL OR handlungsfeld = $4) "
-        "ORDER BY operation_code LIMIT $5",
-        region_id, stage, fund, handlungsfeld, limit,
-    )  # fmt: skip
+    args = (region_id, stage, fund, handlungsfeld, limit)
+    if as_of:
+        moment = parse_as_of(as_of)
+        async with (
+            request.app.state.as_of_pool.acquire() as conn,
+            models_as_of(conn, moment, region_id),
+        ):
+            rows = await conn.fetch(LIST, *args)
+    else:
+        rows = await db.fetch(LIST, *args)
     return [ProjectRow(**dict(r)) for r in rows]
 
 
