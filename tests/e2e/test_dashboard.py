@@ -1,0 +1,99 @@
+"""The dashboard in a real browser (Debian's chromium, headless, driven by Playwright): the
+figures match the API, the charts render, the table filters, a project's history opens
+as a timeline, the "as of" picker shows a past day, and a clear message appears when the
+API is down."""
+
+import httpx
+from playwright.async_api import Page, async_playwright
+
+from tests import support
+from tests.e2e.conftest import System
+from tests.e2e.funding_steps import (
+    NBANK,
+    record_region,
+    region_tokens,
+    submitted_project,
+    wait_for_budget,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+MINISTRY = support.bearer("ministry", subject="mb-dashboard")
+
+
+async def prepare(http: httpx.AsyncClient, system: System) -> None:
+    rm, _ = region_tokens("dash")
+    await record_region(http, system.regions.url, "dash", 3_000_000_00)
+    await wait_for_budget(http, system.funding.url, "dash", 3_000_000_00)
+    paid = await submitted_project(http, system.funding.url, "dash", 400_000_00)
+    base = f"{system.funding.url}/projects/{paid}"
+    for step, body, who in (
+        ("approval", {}, NBANK),
+        ("payment-requests", {"declared_expenditure_cents": 100_000_00}, rm),
+        ("disbursements", {"amount_cents": 60_000_00}, NBANK),
+    ):
+        assert (await http.post(f"{base}/{step}", json=body, headers=who)).status_code == 200
+    await submitted_project(http, system.funding.url, "dash", 150_000_00)
+
+    async def projected() -> bool:
+        r = await http.get(f"{system.reporting.url}/overview", headers=MINISTRY)
+        return r.status_code == 200 and r.json()["totals"]["disbursed_cents"] == 60_000_00
+
+    await support.eventually(projected, timeout=60)
+
+
+async def kpi(page: Page, name: str) -> str:
+    return await page.get_attribute(f"#kpi-{name}", "data-cents") or ""
+
+
+async def test_the_dashboard_shows_what_the_api_says(system: System) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        await prepare(http, system)
+        overview = (await http.get(f"{system.reporting.url}/overview", headers=MINISTRY)).json()
+        projects = (await http.get(f"{system.reporting.url}/projects", headers=MINISTRY)).json()
+    token = MINISTRY["Authorization"].removeprefix("Bearer ")
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        page = await browser.new_page(viewport={"width": 1400, "height": 1800})
+        await page.goto(f"{system.reporting.url}/dashboard#token={token}")
+        await page.wait_for_function("document.getElementById('kpi-committed').dataset.cents")
+        assert await kpi(page, "envelope") == str(overview["envelope_cents"])
+        for name in ("allocated", "committed", "disbursed", "available"):
+            assert await kpi(page, name) == str(overview["totals"][f"{name}_cents"]), name
+        assert await page.text_content("#kpi-committed") == "240.000,00 €"
+
+        await page.wait_for_selector("#chart-regionen .main-svg")
+        assert await page.locator("#chart-regionen .barlayer .trace").count() == 3
+        assert await page.locator("#chart-regionen .barlayer .point").count() >= 3
+        assert await page.locator("#chart-zeit .scatterlayer .trace").count() == 2
+
+        rows = page.locator("#vorhaben tbody tr")
+        await page.wait_for_function(
+            f"document.querySelectorAll('#vorhaben tbody tr').length == {len(projects)}"
+        )
+        await page.select_option("#f-stage", "approved")
+        await page.wait_for_function("document.querySelectorAll('#vorhaben tbody tr').length == 1")
+        assert "Bewilligt" in (await rows.first.text_content() or "")
+
+        await rows.first.locator("a").click()
+        await page.wait_for_selector("#verlauf li >> nth=6")
+        history = await page.locator("#verlauf li .was").all_text_contents()
+        assert history[0] == "Vorgeschlagen" and history[4] == "Bewilligt – 240.000,00 €"
+        await page.screenshot(path=str(support.LOG_DIR / "dashboard.png"), full_page=True)
+
+        await page.fill("#stichtag", "2020-01-01")
+        await page.click("#stand button[type=submit]")
+        await page.wait_for_function(
+            "document.getElementById('kpi-committed').dataset.cents === '0'"
+        )
+        assert await kpi(page, "envelope") == ""  # the programme did not exist yet
+        assert "01.01.2020" in (await page.text_content("#stand-anzeige") or "") or "1.1.2020" in (
+            await page.text_content("#stand-anzeige") or ""
+        )
+
+        system.reporting.process.kill9()
+        await page.click("#heute")
+        await page.wait_for_selector("#fehler", state="visible")
+        assert "nicht erreichbar" in (await page.text_content("#fehler") or "")
+        await browser.close()
