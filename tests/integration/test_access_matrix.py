@@ -47,6 +47,7 @@ REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
 }
 REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("GET", "/overview"): (ALL, False),
+    ("GET", "/timeline"): (ALL, False),
     ("GET", "/reports/operations"): (ALL, False),
     ("GET", "/reports/art42"): (ALL, False),
     ("GET", "/regions/{region_id}/funds"): (ALL, False),

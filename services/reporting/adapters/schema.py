@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 CREATE INDEX IF NOT EXISTS audit_log_aggregate ON audit_log (aggregate_id, sequence);
 CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log (time);
+-- "As of" for one region folds that region's events.
+CREATE INDEX IF NOT EXISTS audit_log_region ON audit_log ((data->>'region_id'), time);
 
 CREATE OR REPLACE FUNCTION public.audit_log_is_append_only() RETURNS trigger AS $$
 BEGIN

@@ -1,16 +1,14 @@
-"""Each public event as the SQL statement that applies it to the read models.
+"""The programme's and regions' public events as the SQL statements that apply them to
+the read models (the projects' events are folded per batch: project_fold.py).
 
 A statement is (sql, args). The projection runs a batch's statements in the order of the
-events, sending consecutive statements of the same SQL together (`executemany`), so one
-aggregate's events are applied in order and a batch costs a few round trips.
+events, sending consecutive statements of the same SQL together (`executemany`).
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from services.funding.domain.rules import funding_rate
 from shared.events import PublicEvent, v1
-from shared.money import apply_rate
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -35,38 +33,6 @@ def region_category(p: v1.MembersRecordedV1) -> str:
         if districts and all(k.startswith(TRANSITION) for k in districts)
         else "more_developed"
     )
-
-
-def _stage(stage: str) -> Callable[[Any, Any], Statement]:
-    return lambda p, e: (
-        "UPDATE project_view SET stage = $2, updated_at = $3 WHERE project_id = $1",
-        (p.project_id, stage, e.time),
-    )
-
-
-def _add(column: str, extra: str = "") -> Callable[[Any, Any], Statement]:
-    return lambda p, e: (
-        f"UPDATE project_view SET {column} = {column} + $2, updated_at = $3{extra} "
-        "WHERE project_id = $1",
-        (p.project_id, p.amount_cents, e.time),
-    )
-
-
-def _proposed(p: v1.ProjectProposedV1, e: Any) -> Statement:
-    planned = apply_rate(p.eligible_cost_cents, funding_rate(p.location_ags))
-    return (
-        "INSERT INTO project_view (project_id, operation_code, region_id, title, purpose, "
-        "applicant_name, applicant_kind, handlungsfeld, fund, location_ags, category, kind, "
-        "start_date, end_date, total_cost_cents, eligible_cost_cents, planned_grant_cents, "
-        "stage, proposed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, 'proposed', $18, $18)",
-        (
-            p.project_id, p.operation_code, p.region_id, p.title, p.purpose, p.applicant_name,
-            p.applicant_kind, p.handlungsfeld, p.fund, p.location_ags, category(p.location_ags),
-            p.kind, p.start_date, p.end_date, p.total_cost_cents, p.eligible_cost_cents,
-            planned, e.time,
-        ),
-    )  # fmt: skip
 
 
 def _allocation(p: v1.BudgetAllocatedV1 | v1.BudgetAdjustedV1, e: Any) -> Statement:
@@ -105,35 +71,6 @@ STATEMENTS: dict[type[PublicEvent], Callable[[Any, Any], Statement]] = {
     ),
     v1.BudgetAllocatedV1: _allocation,
     v1.BudgetAdjustedV1: _allocation,
-    v1.ProjectProposedV1: _proposed,
-    v1.PriorityCheckRecordedV1: lambda p, e: _stage(
-        "priority_checked" if p.outcome == "passed" else "referred_elsewhere"
-    )(p, e),
-    v1.ProjectEndorsedV1: _stage("endorsed"),
-    v1.ProjectRejectedV1: _stage("rejected"),
-    v1.ApplicationSubmittedV1: _stage("submitted"),
-    v1.GrantRefusedV1: _stage("refused"),
-    v1.FundsCommittedV1: lambda p, e: (
-        "UPDATE project_view SET stage = 'approved', committed_cents = committed_cents + $2, "
-        "selected_at = $3, updated_at = $3 WHERE project_id = $1",
-        (p.project_id, p.amount_cents, e.time),
-    ),
-    v1.PaymentRequestedV1: lambda p, e: (
-        "UPDATE project_view SET requested_cents = requested_cents + $2, "
-        "declared_expenditure_cents = declared_expenditure_cents + $4, updated_at = $3 "
-        "WHERE project_id = $1",
-        (p.project_id, p.amount_cents, e.time, p.declared_expenditure_cents),
-    ),
-    v1.FundsDisbursedV1: _add("disbursed_cents"),
-    v1.FundsReleasedV1: _add("released_cents"),
-    v1.FundsRecoveredV1: _add("recovered_cents"),
-    v1.ProofOfUseAcceptedV1: lambda p, e: (
-        "UPDATE project_view SET stage = 'proof_accepted', eligible_expenditure_cents = $2, "
-        "updated_at = $3 WHERE project_id = $1",
-        (p.project_id, p.eligible_expenditure_cents, e.time),
-    ),
-    v1.ProjectClosedV1: _stage("closed"),
-    v1.ProjectWithdrawnV1: _stage("withdrawn"),
 }
 
 

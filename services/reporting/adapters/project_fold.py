@@ -1,0 +1,140 @@
+"""A batch of project events folded per project, then written with two statements: the
+new projects inserted with everything the batch says of them, the known ones updated
+from one `unnest` of deltas. Equal to applying the events one by one (the tests check),
+but a batch costs two round trips instead of one per event.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from services.funding.domain.rules import funding_rate
+from shared.events import PublicEvent, v1
+from shared.money import apply_rate
+from shared.pg import DbConn
+
+TRANSITION = "033"
+STAGE_OF: dict[type, str] = {
+    v1.ProjectEndorsedV1: "endorsed",
+    v1.ProjectRejectedV1: "rejected",
+    v1.ApplicationSubmittedV1: "submitted",
+    v1.GrantRefusedV1: "refused",
+    v1.FundsCommittedV1: "approved",
+    v1.ProofOfUseAcceptedV1: "proof_accepted",
+    v1.ProjectClosedV1: "closed",
+    v1.ProjectWithdrawnV1: "withdrawn",
+}
+ADDS: dict[type, str] = {
+    v1.FundsCommittedV1: "committed",
+    v1.PaymentRequestedV1: "requested",
+    v1.FundsDisbursedV1: "disbursed",
+    v1.FundsReleasedV1: "released",
+    v1.FundsRecoveredV1: "recovered",
+}
+PROJECT_EVENTS = (v1.ProjectProposedV1, v1.PriorityCheckRecordedV1, *STAGE_OF, *ADDS)
+
+
+@dataclass
+class Delta:
+    proposal: tuple[Any, ...] | None = None
+    stage: str | None = None
+    money: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("committed", "requested", "declared", "disbursed", "released", "recovered"), 0
+        )
+    )
+    eligible_expenditure: int | None = None
+    selected_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+def fold(events: list[tuple[Any, PublicEvent]]) -> dict[UUID, Delta]:
+    deltas: dict[UUID, Delta] = {}
+    for e, p in events:
+        d = deltas.setdefault(p.project_id, Delta())  # type: ignore[attr-defined]
+        d.updated_at = e.time
+        if isinstance(p, v1.ProjectProposedV1):
+            d.proposal = _proposal(p, e.time)
+            d.stage = "proposed"
+        elif isinstance(p, v1.PriorityCheckRecordedV1):
+            d.stage = "priority_checked" if p.outcome == "passed" else "referred_elsewhere"
+        if type(p) in STAGE_OF:
+            d.stage = STAGE_OF[type(p)]
+        if type(p) in ADDS:
+            d.money[ADDS[type(p)]] += p.amount_cents  # type: ignore[attr-defined]
+        if isinstance(p, v1.PaymentRequestedV1):
+            d.money["declared"] += p.declared_expenditure_cents
+        if isinstance(p, v1.FundsCommittedV1):
+            d.selected_at = e.time
+        if isinstance(p, v1.ProofOfUseAcceptedV1):
+            d.eligible_expenditure = p.eligible_expenditure_cents
+    return deltas
+
+
+def _proposal(p: v1.ProjectProposedV1, at: datetime) -> tuple[Any, ...]:
+    category = "transition" if p.location_ags.startswith(TRANSITION) else "more_developed"
+    planned = apply_rate(p.eligible_cost_cents, funding_rate(p.location_ags))
+    return (
+        p.project_id, p.operation_code, p.region_id, p.title, p.purpose, p.applicant_name,
+        p.applicant_kind, p.handlungsfeld, p.fund, p.location_ags, category, p.kind,
+        p.start_date, p.end_date, p.total_cost_cents, p.eligible_cost_cents, planned, at,
+    )  # fmt: skip
+
+
+INSERT = (
+    "INSERT INTO project_view (project_id, operation_code, region_id, title, purpose, "
+    "applicant_name, applicant_kind, handlungsfeld, fund, location_ags, category, kind, "
+    "start_date, end_date, total_cost_cents, eligible_cost_cents, planned_grant_cents, "
+    "proposed_at, stage, committed_cents, requested_cents, declared_expenditure_cents, "
+    "disbursed_cents, released_cents, recovered_cents, eligible_expenditure_cents, "
+    "selected_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+    "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
+)
+UPDATE = """
+UPDATE project_view p SET
+    stage = coalesce(d.stage, p.stage),
+    committed_cents = p.committed_cents + d.committed,
+    requested_cents = p.requested_cents + d.requested,
+    declared_expenditure_cents = p.declared_expenditure_cents + d.declared,
+    disbursed_cents = p.disbursed_cents + d.disbursed,
+    released_cents = p.released_cents + d.released,
+    recovered_cents = p.recovered_cents + d.recovered,
+    eligible_expenditure_cents = coalesce(d.eligible_expenditure, p.eligible_expenditure_cents),
+    selected_at = coalesce(d.selected_at, p.selected_at),
+    updated_at = d.updated_at
+FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+            $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[])
+    AS d(id, stage, committed, requested, declared, disbursed, released, recovered,
+         eligible_expenditure, selected_at, updated_at)
+WHERE p.project_id = d.id
+"""
+
+
+async def write(conn: DbConn, deltas: dict[UUID, Delta]) -> None:
+    new = [(d.proposal, d) for d in deltas.values() if d.proposal is not None]
+    if new:
+        await conn.executemany(
+            INSERT,
+            [
+                (*proposal, d.stage, d.money["committed"], d.money["requested"],
+                 d.money["declared"], d.money["disbursed"], d.money["released"],
+                 d.money["recovered"], d.eligible_expenditure, d.selected_at, d.updated_at)
+                for proposal, d in new
+            ],
+        )  # fmt: skip
+    known = [(pid, d) for pid, d in deltas.items() if d.proposal is None]
+    if not known:
+        return
+    columns: list[list[Any]] = [[] for _ in range(11)]
+    for pid, d in known:
+        m = d.money
+        row = (
+            pid, d.stage, m["committed"], m["requested"], m["declared"], m["disbursed"],
+            m["released"], m["recovered"], d.eligible_expenditure, d.selected_at, d.updated_at,
+        )  # fmt: skip
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    status = await conn.execute(UPDATE, *columns)
+    if int(status.split()[-1]) != len(known):
+        raise ValueError("an event of a project this read model does not know")
