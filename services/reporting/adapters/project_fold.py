@@ -52,17 +52,21 @@ class Delta:
 def fold(events: list[tuple[Any, PublicEvent]]) -> dict[UUID, Delta]:
     deltas: dict[UUID, Delta] = {}
     for e, p in events:
-        d = deltas.setdefault(p.project_id, Delta())  # type: ignore[attr-defined]
+        pid = p.project_id  # type: ignore[attr-defined]
+        d = deltas.get(pid)
+        if d is None:
+            d = deltas[pid] = Delta()
         d.updated_at = e.time
         if isinstance(p, v1.ProjectProposedV1):
             d.proposal = _proposal(p, e.time)
             d.stage = "proposed"
         elif isinstance(p, v1.PriorityCheckRecordedV1):
             d.stage = "priority_checked" if p.outcome == "passed" else "referred_elsewhere"
-        if type(p) in STAGE_OF:
-            d.stage = STAGE_OF[type(p)]
-        if type(p) in ADDS:
-            d.money[ADDS[type(p)]] += p.amount_cents  # type: ignore[attr-defined]
+        kind = type(p)
+        if kind in STAGE_OF:
+            d.stage = STAGE_OF[kind]
+        if kind in ADDS:
+            d.money[ADDS[kind]] += p.amount_cents  # type: ignore[attr-defined]
         if isinstance(p, v1.PaymentRequestedV1):
             d.money["declared"] += p.declared_expenditure_cents
         if isinstance(p, v1.FundsCommittedV1):

@@ -4,8 +4,9 @@ They run inside the exactly-once consumer's transaction; raising ValueError or a
 constraint violation parks the offending event instead of applying it.
 """
 
-import json
 from itertools import groupby
+
+from pydantic_core import to_json
 
 from services.reporting.adapters.project_fold import PROJECT_EVENTS, fold, write
 from services.reporting.adapters.statements import statement_for
@@ -52,7 +53,7 @@ async def _audit(conn: DbConn, events: Events) -> None:
                 p.actor.subject if p else None,
                 e.correlationid,
                 e.causationid,
-                json.dumps(e.data),
+                to_json(e.data).decode(),
             )
             for e, p in events
         ],

@@ -10,6 +10,7 @@
    The live consumer then carries on from its offsets, on the new tables.
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -99,6 +100,7 @@ class Rebuild:
     ) -> None:
         total = sum(until.values())
         position = {tp: 0 for tp in until}
+        writing: asyncio.Task[None] | None = None
         while any(position[tp] < end for tp, end in until.items()):
             batches = await consumer.getmany(timeout_ms=1000, max_records=self.batch)
             records: list[ConsumerRecord[bytes, bytes]] = []
@@ -110,27 +112,34 @@ class Rebuild:
                 if len(mine) < len(recs):  # read past the snapshot: leave it for the switch
                     consumer.seek(tp, until[tp])
                     consumer.pause(tp)
-            await self._apply(records)
+            # Parse this batch (Python) while the database writes the previous one.
+            events = self._parse(records)
+            self.read += len(records)
+            if writing:
+                await writing
+            writing = asyncio.create_task(self._write(events))
             if progress:
                 progress(sum(position.values()), total)
+        if writing:
+            await writing
         consumer.resume(*consumer.assignment())
         self.position = position
 
-    async def _apply(
-        self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn | None = None
-    ) -> None:
+    async def _apply(self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn) -> None:
         events = self._parse(records)
         self.read += len(records)
-        if not events:
-            return
-        if conn is not None:
+        if events:
             await conn.execute(f"SET LOCAL search_path TO {self.schema}")
             await project(conn, events)
             await conn.execute("SET LOCAL search_path TO public")
-        else:
-            async with self.pool.acquire() as c, c.transaction():
-                await c.execute(f"SET LOCAL search_path TO {self.schema}")
-                await project(c, events)
+            self.applied += len(events)
+
+    async def _write(self, events: Events) -> None:
+        if not events:
+            return
+        async with self.pool.acquire() as c, c.transaction():
+            await c.execute(f"SET LOCAL search_path TO {self.schema}")
+            await project(c, events)
         self.applied += len(events)
 
     def _parse(self, records: list[ConsumerRecord[bytes, bytes]]) -> Events:
@@ -167,6 +176,8 @@ class Rebuild:
                 await conn.execute(f"ALTER TABLE public.{table} SET SCHEMA {self.replaced_schema}")
                 await conn.execute(f"ALTER TABLE {self.schema}.{table} SET SCHEMA public")
             await conn.execute(f"DROP SCHEMA {self.schema}")
+            for table in MODELS:  # fresh statistics, or the planner guesses on new tables
+                await conn.execute(f"ANALYZE public.{table}")
             if not keep_old:
                 await conn.execute(f"DROP SCHEMA {self.replaced_schema} CASCADE")
         log.info("rebuild: %d events read, %d applied; switched over", self.read, self.applied)
