@@ -47,6 +47,7 @@ bench:          ## benchmarks (on demand; figures go to docs/benchmarks.md)
 	./deploy/postgres.sh start && ./deploy/kafka.sh start
 	uv run --frozen python -m bench.relay_and_consumer
 	uv run --frozen python -m bench.funding_commands
+	uv run --frozen python -m bench.rebuild
 
 compose-check:
 	docker-compose config -q

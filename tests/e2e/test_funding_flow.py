@@ -52,6 +52,15 @@ async def test_a_project_from_proposal_to_closure(system: System) -> None:
             return rows if len(rows) >= 10 else None
 
         rows = await support.eventually(audited, timeout=60)
+        budget = (
+            await http.get(f"{system.reporting.url}/audit/budgets/heide/EFRE", headers=AUDITOR)
+        ).json()
+    assert [str(b["type"]).split(".")[-2] for b in budget] == [
+        "BudgetAllocated",
+        "FundsCommitted",
+        "FundsDisbursed",
+        "FundsReleased",
+    ]
     assert [str(r["type"]).split(".")[-2] for r in rows] == [
         "ProjectProposed",
         "PriorityCheckRecorded",

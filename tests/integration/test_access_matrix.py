@@ -48,6 +48,10 @@ REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
 REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("GET", "/overview"): (ALL, False),
     ("GET", "/timeline"): (ALL, False),
+    ("GET", "/audit/budgets/{region_id}/{fund}"): (
+        {"ministry", "nbank", "auditor", "service"},
+        False,
+    ),
     ("GET", "/reports/operations"): (ALL, False),
     ("GET", "/reports/art42"): (ALL, False),
     ("GET", "/regions/{region_id}/funds"): (ALL, False),
@@ -137,7 +141,11 @@ def walk(
     assert endpoints == set(matrix), "every endpoint has its row in the matrix"
     refused = []
     for (method, template), (allowed, own_only) in sorted(matrix.items()):
-        path = template.replace("{region_id}", own).replace("{project_id}", project_id)
+        path = (
+            template.replace("{region_id}", own)
+            .replace("{project_id}", project_id)
+            .replace("{fund}", "EFRE")
+        )
         body = {"not_a_field": True} if method == "POST" else None
         anonymous = client.request(method, path, json=body)
         assert anonymous.status_code == 401, (method, path, anonymous.text)

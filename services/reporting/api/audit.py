@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from services.reporting.api.regions import Pool
 from shared.auth import allow
+from shared.events import v1
 from shared.events.base import Actor
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -43,6 +44,38 @@ async def events(
         "WHERE $1::text IS NULL OR aggregate_id = $1 "
         "ORDER BY time, aggregate_id, sequence LIMIT $2",
         aggregate_id,
+        limit,
+    )
+    return [AuditEntry(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]
+
+
+MONEY_TYPES = [
+    c.event_type()
+    for c in (v1.FundsCommittedV1, v1.FundsDisbursedV1, v1.FundsReleasedV1, v1.FundsRecoveredV1)
+]
+
+
+@router.get(
+    "/budgets/{region_id}/{fund}",
+    summary="A budget's history: its allocations and every commitment, payment, release and "
+    "recovery against it, in order",
+)
+async def budget_history(
+    region_id: str,
+    fund: v1.Fund,
+    db: Pool,
+    _: AuditReader,
+    limit: int = Query(1000, ge=1, le=10_000),
+) -> list[AuditEntry]:
+    allocations = [v1.BudgetAllocatedV1.event_type(), v1.BudgetAdjustedV1.event_type()]
+    rows = await db.fetch(
+        "SELECT event_id::text, type, subject, aggregate_id, sequence, time, actor_role, "
+        "actor_subject, correlation_id, causation_id, data::text AS data FROM audit_log "
+        "WHERE data->>'region_id' = $1 AND data->>'fund' = $2 AND type = ANY($3::text[]) "
+        "ORDER BY time, aggregate_id, sequence LIMIT $4",
+        region_id,
+        fund,
+        [*allocations, *MONEY_TYPES],
         limit,
     )
     return [AuditEntry(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]
