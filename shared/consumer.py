@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from shared.events.base import PublicEvent, contract_for
 from shared.events.envelope import CloudEvent
-from shared.pg import DbConn
+from shared.pg import DbConn, create_schema
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class ExactlyOnceConsumer:
 
     async def setup_schema(self) -> None:
         async with self.pool.acquire() as conn:
-            await conn.execute(SCHEMA)
+            await create_schema(conn, SCHEMA)
 
     @property
     def consumer(self) -> AIOKafkaConsumer:

@@ -1,11 +1,21 @@
 """eventsourcing helpers shared by the producing services."""
 
+import time
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid5
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    InternalError,
+    JSONTranscoder,
+    ProgrammingError,
+    Transcoding,
+)
+
+T = TypeVar("T")
 
 AGGREGATE_NAMESPACE = UUID("0b6bd1e4-4c84-4a53-8d1c-6a3c0c7b5f3a")
 
@@ -27,11 +37,30 @@ class DateAsISO(Transcoding):
 
 
 class ZrApplication(Application[UUID]):
-    """Application base: registers the transcodings our domain events use."""
+    """Application base: registers the transcodings our domain events use, and creates its
+    tables even when another process of the service does so at the same moment."""
+
+    def construct_recorder(self) -> Any:
+        return tolerate_concurrent_ddl(super().construct_recorder)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+
+def tolerate_concurrent_ddl(make: Callable[[], T], attempts: int = 10) -> T:
+    """eventsourcing creates its tables when a recorder is made; two processes doing that
+    at once can collide in PostgreSQL's catalog ("tuple concurrently updated"). The DDL
+    is idempotent: try again."""
+    for attempt in range(attempts):
+        try:
+            return make()
+        except (InternalError, IntegrityError, ProgrammingError) as exc:
+            collided = any(m in str(exc) for m in ("concurrently", "duplicate", "__migration__"))
+            if attempt == attempts - 1 or not collided:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def meta(

@@ -22,6 +22,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from shared.events.envelope import CONTENT_TYPE, CloudEvent
+from shared.pg import create_schema
 from shared.sync import run_sync
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class OutboxRelay:
         """Run until cancelled."""
         conn = await asyncpg.connect(self.pg_dsn)
         try:
-            await conn.execute(SCHEMA)
+            await create_schema(conn, SCHEMA)
             await self._become_active(conn)
             producer = AIOKafkaProducer(
                 bootstrap_servers=self.kafka_bootstrap,

@@ -17,6 +17,7 @@ from shared.auth import install_auth
 from shared.consumer import SCHEMA as CONSUMER_SCHEMA
 from shared.consumer import ExactlyOnceConsumer
 from shared.http import add_health, install_error_handlers
+from shared.pg import create_schema
 from shared.supervise import supervise
 from shared.topics import Topics, ensure_topics
 
@@ -50,8 +51,7 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
 
 async def bootstrap_schema(pool: asyncpg.Pool) -> None:
     async with pool.acquire() as conn:
-        await conn.execute(SCHEMA)
-        await conn.execute(CONSUMER_SCHEMA)
+        await create_schema(conn, SCHEMA, CONSUMER_SCHEMA)
 
 
 async def run_consumer(service: ReportingService) -> None:

@@ -40,7 +40,7 @@ from services.funding.domain.rules import (
     check_proposal,
 )
 from shared.errors import Conflict
-from shared.es import ZrApplication
+from shared.es import ZrApplication, tolerate_concurrent_ddl
 from shared.events import CloudEvent, PublicEvent
 from shared.idempotency import Idempotency, IdempotencyRecord
 
@@ -61,7 +61,7 @@ class FundingApplication(ZrApplication):
 
     def construct_recorder(self) -> ProcessRecorder:
         """A process recorder: it stores a consumed position atomically with the events."""
-        return self.factory.process_recorder()
+        return tolerate_concurrent_ddl(self.factory.process_recorder)
 
     # projects ---------------------------------------------------------------------------
 
