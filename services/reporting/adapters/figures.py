@@ -15,6 +15,8 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+from services.funding.domain.rules import RATE_MORE_DEVELOPED, RATE_TRANSITION, TRANSITION_PREFIX
+from services.reporting.adapters.project_fold import STAGE_OF
 from services.reporting.adapters.statements import statement_for
 from shared.events import contract_for, v1
 from shared.pg import DbConn
@@ -55,19 +57,22 @@ def _t(contract: Any) -> str:
     return str(contract.event_type())
 
 
-# Project stage after each kind of event (PriorityCheckRecorded depends on its outcome).
-_STAGE_CASE = f"""CASE type
-    WHEN '{_t(v1.PriorityCheckRecordedV1)}' THEN
-        CASE WHEN data->>'outcome' = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END
-    WHEN '{_t(v1.ProjectEndorsedV1)}' THEN 'endorsed'
-    WHEN '{_t(v1.ProjectRejectedV1)}' THEN 'rejected'
-    WHEN '{_t(v1.ApplicationSubmittedV1)}' THEN 'submitted'
-    WHEN '{_t(v1.FundsCommittedV1)}' THEN 'approved'
-    WHEN '{_t(v1.GrantRefusedV1)}' THEN 'refused'
-    WHEN '{_t(v1.ProofOfUseAcceptedV1)}' THEN 'proof_accepted'
-    WHEN '{_t(v1.ProjectClosedV1)}' THEN 'closed'
-    WHEN '{_t(v1.ProjectWithdrawnV1)}' THEN 'withdrawn'
-END"""
+# Project stage after each kind of event: the fold's mapping, written as SQL
+# (PriorityCheckRecorded depends on its outcome).
+_STAGE_CASE = (
+    "CASE type WHEN '" + _t(v1.PriorityCheckRecordedV1) + "' THEN CASE WHEN "
+    "data->>'outcome' = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END "
+    + " ".join(f"WHEN '{_t(kind)}' THEN '{stage}'" for kind, stage in STAGE_OF.items())
+    + " END"
+)
+_RATE = (
+    f"CASE WHEN d->>'location_ags' LIKE '{TRANSITION_PREFIX}%' "
+    f"THEN {RATE_TRANSITION} ELSE {RATE_MORE_DEVELOPED} END"
+)
+_CATEGORY = (
+    f"CASE WHEN d->>'location_ags' LIKE '{TRANSITION_PREFIX}%' "
+    "THEN 'transition' ELSE 'more_developed' END"
+)
 
 
 def _sum(contract: Any, field: str = "amount_cents") -> str:
@@ -98,11 +103,10 @@ INSERT INTO project_view
 SELECT (d->>'project_id')::uuid, d->>'operation_code', d->>'region_id', d->>'title',
     d->>'purpose', d->>'applicant_name', d->>'applicant_kind', d->>'handlungsfeld', d->>'fund',
     d->>'location_ags',
-    CASE WHEN d->>'location_ags' LIKE '033%' THEN 'transition' ELSE 'more_developed' END,
+    {_CATEGORY},
     d->>'kind', (d->>'start_date')::date, (d->>'end_date')::date,
     (d->>'total_cost_cents')::bigint, (d->>'eligible_cost_cents')::bigint,
-    floor((d->>'eligible_cost_cents')::bigint
-          * CASE WHEN d->>'location_ags' LIKE '033%' THEN 0.60 ELSE 0.40 END)::bigint,
+    floor((d->>'eligible_cost_cents')::bigint * {_RATE})::bigint,
     coalesce(s.stage, 'proposed'), m.committed, m.requested, m.declared, m.disbursed,
     m.released, m.recovered, m.eligible_expenditure, p.time, m.selected_at, m.updated_at
 FROM (SELECT data AS d, time, aggregate_id FROM ev
