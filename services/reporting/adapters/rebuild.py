@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from services.reporting.adapters.projections import project
-from services.reporting.adapters.schema import MODELS, SCHEMA
+from services.reporting.adapters.schema import INDEXES, MODELS, TABLES
 from shared.consumer import Events
 from shared.events import CloudEvent, contract_for
 from shared.pg import DbConn
@@ -79,6 +79,9 @@ class Rebuild:
 
     async def replay(self, progress: Progress | None = None) -> None:
         await self._replay(self.consumer, self.until, progress)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"SET LOCAL search_path TO {self.schema}")
+            await conn.execute(INDEXES)
 
     async def switch(self, keep_old: bool = False) -> None:
         await self._switch(self.consumer, keep_old)
@@ -90,7 +93,7 @@ class Rebuild:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(f"CREATE SCHEMA {self.schema}")
             await conn.execute(f"SET LOCAL search_path TO {self.schema}")
-            await conn.execute(SCHEMA)
+            await conn.execute(TABLES)
 
     async def _replay(
         self,
