@@ -10,9 +10,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.funding.domain.rules import NotEnoughMoney, StepOutOfOrder, funding_rate
+from services.funding.domain.rules import NotEnoughMoney, StepOutOfOrder
 from shared.es import stable_id
 from shared.money import apply_rate, format_eur
+from shared.territory import funding_rate
 
 Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
 Stage = Literal[

@@ -5,14 +5,10 @@ Each refusal names the rule it applies.
 
 import re
 from datetime import date
-from decimal import Decimal
 
 from shared.errors import Conflict, DomainError, NotFound
 from shared.money import format_eur
 
-RATE_MORE_DEVELOPED = Decimal("0.40")
-RATE_TRANSITION = Decimal("0.60")
-TRANSITION_PREFIX = "033"
 MIN_ELIGIBLE_CENTS = 100_000_00
 MIN_ELIGIBLE_STUDY_CENTS = 25_000_00
 MAX_MONTHS = 36
@@ -53,10 +49,6 @@ class ProjectNotFound(NotFound):
 
 class RegionUnknown(Conflict):
     """Funding has not (yet) learnt of the region from the regions service (HTTP 409)."""
-
-
-def funding_rate(location_ags: str) -> Decimal:
-    return RATE_TRANSITION if location_ags.startswith(TRANSITION_PREFIX) else RATE_MORE_DEVELOPED
 
 
 def fund_for(handlungsfeld: str) -> str:

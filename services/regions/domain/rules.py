@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from shared.errors import Conflict, DomainError, NotFound
+from shared.territory import region_in_transition
 
 ENVELOPE_CENTS = 96_000_000_00
 FUNDS = ("EFRE", "ESF+")
@@ -15,7 +16,6 @@ DISTRICT_KINDS = ("landkreis", "kreisfreie_stadt", "region")
 MEMBER_KINDS = (*DISTRICT_KINDS, "gemeinde", "other")
 SEAT_KINDS = ("municipal", "economic_social_partner", "arl")
 KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
-TRANSITION_PREFIX = "033"  # statistical region Lüneburg (NUTS-2 DE93)
 RM_CAP_MORE_DEVELOPED_CENTS = 210_000_00
 RM_CAP_TRANSITION_CENTS = 270_000_00
 
@@ -111,13 +111,7 @@ def check_seats(seats: Sequence[Seat], arl: str) -> None:
 
 
 def in_transition_region(members: Sequence[Member], lead_partner: str | None) -> bool:
-    """Where the regional management's applicant, the lead partner, lies; without a known
-    lead partner, only a region wholly inside the transition region counts as one."""
-    lead = next((m for m in members if m["name"] == lead_partner), None)
-    if lead is not None and lead["kreisschluessel"]:
-        return lead["kreisschluessel"].startswith(TRANSITION_PREFIX)
-    keys = [m["kreisschluessel"] for m in members if m["kreisschluessel"]]
-    return bool(keys) and all(k.startswith(TRANSITION_PREFIX) for k in keys)
+    return region_in_transition({m["name"]: m["kreisschluessel"] for m in members}, lead_partner)
 
 
 def check_positive(what: str, cents: int) -> None:

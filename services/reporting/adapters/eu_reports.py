@@ -26,6 +26,7 @@ from services.reporting.adapters.figures import models_as_of
 from shared.errors import DomainError
 from shared.money import cents_to_euros
 from shared.pg import DbConn
+from shared.territory import funding_rate
 
 SELECTED = ("approved", "proof_accepted", "closed")
 TRANSMISSION_DATES = ("01-31", "04-30", "07-31", "09-30", "11-30")
@@ -63,7 +64,7 @@ ART42_COLUMNS = [
 async def list_of_operations(conn: DbConn) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "SELECT operation_code, applicant_name, title, purpose, start_date, end_date, "
-        "total_cost_cents, fund, location_ags, category, region_id, handlungsfeld "
+        "total_cost_cents, fund, location_ags, region_id, handlungsfeld "
         "FROM project_view WHERE stage = ANY($1::text[]) ORDER BY operation_code",
         list(SELECTED),
     )
@@ -78,9 +79,7 @@ async def list_of_operations(conn: DbConn) -> list[dict[str, Any]]:
             "h_total_cost_eur": cents_to_euros(r["total_cost_cents"]),
             "i_fund": r["fund"],
             "j_specific_objective": None,
-            "k_union_cofinancing_rate": Decimal("0.60")
-            if r["category"] == "transition"
-            else Decimal("0.40"),
+            "k_union_cofinancing_rate": funding_rate(r["location_ags"]),
             "l_location": r["location_ags"],
             "l_country": "DE",
             "n_type_of_intervention": None,

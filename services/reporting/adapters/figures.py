@@ -15,18 +15,14 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from services.funding.domain.rules import RATE_MORE_DEVELOPED, RATE_TRANSITION, TRANSITION_PREFIX
+from services.reporting.adapters import schema
 from services.reporting.adapters.project_fold import STAGE_OF
 from services.reporting.adapters.statements import statement_for
 from shared.events import contract_for, v1
 from shared.pg import DbConn
+from shared.territory import RATE_MORE_DEVELOPED, RATE_TRANSITION, TRANSITION_PREFIX
 
-MODELS = ("programme_view", "region_view", "region_allocation", "project_view")
-PIPELINE = {
-    "proposed": ("proposed", "priority_checked"),
-    "endorsed": ("endorsed",),
-    "submitted": ("submitted",),
-}
+MODELS = tuple(m for m in schema.MODELS if m != "audit_log")  # as of: replayed models
 
 PER_REGION_AND_FUND = """
 SELECT r.region_id, r.name, r.arl, r.category, f.fund,
@@ -168,6 +164,4 @@ async def models_as_of(
             if statement:
                 await conn.execute(statement[0], *statement[1])
         await conn.execute(FOLD_PROJECTS, as_of, region_id)
-        yield
-        for table in MODELS:
-            await conn.execute(f"DROP TABLE pg_temp.{table}")
+        yield  # the temporary tables go with the transaction (ON COMMIT DROP)

@@ -9,12 +9,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from services.funding.domain.rules import funding_rate
 from shared.events import PublicEvent, v1
 from shared.money import apply_rate
 from shared.pg import DbConn
+from shared.territory import category, funding_rate
 
-TRANSITION = "033"
 STAGE_OF: dict[type, str] = {
     v1.ProjectEndorsedV1: "endorsed",
     v1.ProjectRejectedV1: "rejected",
@@ -77,11 +76,10 @@ def fold(events: list[tuple[Any, PublicEvent]]) -> dict[UUID, Delta]:
 
 
 def _proposal(p: v1.ProjectProposedV1, at: datetime) -> tuple[Any, ...]:
-    category = "transition" if p.location_ags.startswith(TRANSITION) else "more_developed"
     planned = apply_rate(p.eligible_cost_cents, funding_rate(p.location_ags))
     return (
         p.project_id, p.operation_code, p.region_id, p.title, p.purpose, p.applicant_name,
-        p.applicant_kind, p.handlungsfeld, p.fund, p.location_ags, category, p.kind,
+        p.applicant_kind, p.handlungsfeld, p.fund, p.location_ags, category(p.location_ags), p.kind,
         p.start_date, p.end_date, p.total_cost_cents, p.eligible_cost_cents, planned, at,
     )  # fmt: skip
 

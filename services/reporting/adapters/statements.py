@@ -9,30 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.events import PublicEvent, v1
+from shared.territory import region_in_transition
 
 Statement = tuple[str, tuple[Any, ...]]
 
-TRANSITION = "033"
-
-
-def category(location_ags: str | None) -> str:
-    return (
-        "transition" if location_ags and location_ags.startswith(TRANSITION) else "more_developed"
-    )
-
 
 def region_category(p: v1.MembersRecordedV1) -> str:
-    """Where the lead partner lies; without one, transition only if every district does."""
     keys = {m.name: m.kreisschluessel for m in p.members}
-    lead = keys.get(p.lead_partner) if p.lead_partner else None
-    if lead:
-        return category(lead)
-    districts = [k for k in keys.values() if k]
-    return (
-        "transition"
-        if districts and all(k.startswith(TRANSITION) for k in districts)
-        else "more_developed"
-    )
+    in_transition = region_in_transition(keys, p.lead_partner)
+    return "transition" if in_transition else "more_developed"
 
 
 def _allocation(p: v1.BudgetAllocatedV1 | v1.BudgetAdjustedV1, e: Any) -> Statement:
