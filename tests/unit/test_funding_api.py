@@ -9,35 +9,16 @@ from fastapi.testclient import TestClient
 
 from services.funding.bootstrap import bootstrap, create_api
 from services.funding.settings import FundingSettings
-from shared.auth import Authenticator
+from tests.support import bearer
 from tests.unit.funding_world import EUR, feed, proposal, public_events, regions_world
+from tests.unit.service_client import Api
 
 SETTINGS = FundingSettings(persistence="popo", run_relay=False, run_consumer=False)
-AUTH = Authenticator.of(SETTINGS)
-
-
-def bearer(role: str, region: str | None = None) -> dict[str, str]:
-    token = AUTH.mint(role=role, subject=f"test-{role}", region_id=region)  # type: ignore[arg-type]
-    return {"Authorization": f"Bearer {token}"}
 
 
 RM = bearer("regional_management", "heidefinition")
 SG = bearer("steering_group", "heidefinition")
 NBANK = bearer("nbank")
-
-
-class Api:
-    def __init__(self, client: TestClient, app: Any) -> None:
-        self.client, self.app = client, app
-
-    def post(self, path: str, body: object, headers: dict[str, str]) -> Any:
-        if isinstance(body, str):
-            headers = {**headers, "content-type": "application/json"}
-            return self.client.post(path, content=body, headers=headers)
-        return self.client.post(path, json=body, headers=headers)
-
-    def stored(self) -> int:
-        return self.app.recorder.max_notification_id() or 0  # type: ignore[no-any-return]
 
 
 def as_json(body: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +33,7 @@ def api() -> Iterator[tuple[Api, str]]:
     service = bootstrap(SETTINGS)
     feed(service.app, list(public_events(regions_world())))
     with TestClient(create_api(service)) as client:
-        api = Api(client, service.app)
+        api = Api(client, service.app, NBANK)
         created = api.post("/projects", PROPOSAL, RM)
         assert created.status_code == 201, created.text
         yield api, created.json()["project_id"]

@@ -2,22 +2,16 @@
 clear message and nothing stored."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from services.regions.bootstrap import bootstrap, create_api
 from services.regions.settings import RegionsSettings
-from shared.auth import Authenticator
+from tests.support import bearer
+from tests.unit.service_client import Api
 
 SETTINGS = RegionsSettings(persistence="popo", run_relay=False)
-AUTH = Authenticator.of(SETTINGS)
-
-
-def bearer(role: str, region: str | None = None) -> dict[str, str]:
-    token = AUTH.mint(role=role, subject=f"test-{role}", region_id=region)  # type: ignore[arg-type]
-    return {"Authorization": f"Bearer {token}"}
 
 
 MINISTRY = bearer("ministry")
@@ -37,28 +31,11 @@ MEMBERS = {
 }
 
 
-class Api:
-    def __init__(self, client: TestClient, app: Any) -> None:
-        self.client, self.app = client, app
-
-    def post(self, path: str, body: object, headers: dict[str, str] = MINISTRY) -> Any:
-        if isinstance(body, str):
-            headers = {**headers, "content-type": "application/json"}
-            return self.client.post(path, content=body, headers=headers)
-        return self.client.post(path, json=body, headers=headers)
-
-    def get(self, path: str, headers: dict[str, str] = MINISTRY) -> Any:
-        return self.client.get(path, headers=headers)
-
-    def stored(self) -> int:
-        return self.app.recorder.max_notification_id() or 0  # type: ignore[no-any-return]
-
-
 @pytest.fixture
 def api() -> Iterator[Api]:
     service = bootstrap(SETTINGS)
     with TestClient(create_api(service)) as client:
-        a = Api(client, service.app)
+        a = Api(client, service.app, MINISTRY)
         assert a.post("/programme", {"envelope_cents": 9_600_000_000}).status_code == 201
         assert a.post("/regions", JADEBAY).status_code == 201
         yield a
