@@ -5,8 +5,10 @@ Each refusal names the rule it applies.
 
 import re
 from datetime import date
+from typing import get_args
 
 from shared.errors import Conflict, DomainError, NotFound
+from shared.events.v1 import ApplicantKind
 from shared.money import format_eur
 
 MIN_ELIGIBLE_CENTS = 100_000_00
@@ -17,17 +19,7 @@ ESF_PLUS_FIELDS = frozenset({"HF4"})
 FUNDS = ("EFRE", "ESF+")
 KINDS = ("project", "study")
 # Commercial companies are eligible only inside a consortium (RL ZRN).
-ELIGIBLE_APPLICANTS = (
-    "municipality",
-    "municipal_association",
-    "municipal_company",
-    "non_profit",
-    "consortium",
-    "foundation",
-    "chamber",
-    "university",
-    "research_institute",
-)
+ELIGIBLE_APPLICANTS = tuple(kind for kind in get_args(ApplicantKind) if kind != "company")
 KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
 
 
