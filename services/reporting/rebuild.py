@@ -21,7 +21,7 @@ console = Console(stderr=True)
 async def run(keep_old: bool) -> int:
     settings = ReportingSettings()
     try:
-        pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=2)
+        pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=3)
     except (OSError, asyncpg.PostgresError) as exc:
         console.print(f"[red]error:[/red] the reporting database is not reachable: {exc}")
         return 1

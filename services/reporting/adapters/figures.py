@@ -57,7 +57,7 @@ def _t(contract: Any) -> str:
 # (PriorityCheckRecorded depends on its outcome).
 _STAGE_CASE = (
     "CASE type WHEN '" + _t(v1.PriorityCheckRecordedV1) + "' THEN CASE WHEN "
-    "data->>'outcome' = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END "
+    "outcome = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END "
     + " ".join(f"WHEN '{_t(kind)}' THEN '{stage}'" for kind, stage in STAGE_OF.items())
     + " END"
 )
@@ -71,13 +71,19 @@ _CATEGORY = (
 )
 
 
-def _sum(contract: Any, field: str = "amount_cents") -> str:
-    return f"coalesce(sum((data->>'{field}')::bigint) FILTER (WHERE type = '{_t(contract)}'), 0)"
+def _sum(contract: Any, column: str = "amount") -> str:
+    return f"coalesce(sum({column}) FILTER (WHERE type = '{_t(contract)}'), 0)"
 
 
+# The events are read once, as the few fields the fold needs (a proposal's data whole).
 FOLD_PROJECTS = f"""
 WITH ev AS (
-    SELECT type, data, time, aggregate_id, sequence FROM audit_log
+    SELECT type, time, aggregate_id, sequence, data->>'outcome' AS outcome,
+        (data->>'amount_cents')::bigint AS amount,
+        (data->>'declared_expenditure_cents')::bigint AS declared,
+        (data->>'eligible_expenditure_cents')::bigint AS eligible,
+        CASE WHEN type = '{_t(v1.ProjectProposedV1)}' THEN data END AS proposal
+    FROM audit_log
     WHERE time <= $1 AND source = '/zukunftsregionen/funding'
       AND ($2::text IS NULL OR data->>'region_id' = $2)
 ), stage AS (
@@ -86,12 +92,12 @@ WITH ev AS (
 ), money AS (
     SELECT aggregate_id,
         {_sum(v1.FundsCommittedV1)} AS committed, {_sum(v1.PaymentRequestedV1)} AS requested,
-        {_sum(v1.PaymentRequestedV1, "declared_expenditure_cents")} AS declared,
+        {_sum(v1.PaymentRequestedV1, "declared")} AS declared,
         {_sum(v1.FundsDisbursedV1)} AS disbursed, {_sum(v1.FundsReleasedV1)} AS released,
         {_sum(v1.FundsRecoveredV1)} AS recovered,
-        max((data->>'eligible_expenditure_cents')::bigint)
-            FILTER (WHERE type = '{_t(v1.ProofOfUseAcceptedV1)}') AS eligible_expenditure,
-        min(time) FILTER (WHERE type = '{_t(v1.FundsCommittedV1)}') AS selected_at,
+        max(eligible) FILTER (WHERE type = '{_t(v1.ProofOfUseAcceptedV1)}')
+            AS eligible_expenditure,
+        max(time) FILTER (WHERE type = '{_t(v1.FundsCommittedV1)}') AS selected_at,
         max(time) AS updated_at
     FROM ev GROUP BY aggregate_id
 )
@@ -105,8 +111,7 @@ SELECT (d->>'project_id')::uuid, d->>'operation_code', d->>'region_id', d->>'tit
     floor((d->>'eligible_cost_cents')::bigint * {_RATE})::bigint,
     coalesce(s.stage, 'proposed'), m.committed, m.requested, m.declared, m.disbursed,
     m.released, m.recovered, m.eligible_expenditure, p.time, m.selected_at, m.updated_at
-FROM (SELECT data AS d, time, aggregate_id FROM ev
-      WHERE type = '{_t(v1.ProjectProposedV1)}') AS p
+FROM (SELECT proposal AS d, time, aggregate_id FROM ev WHERE proposal IS NOT NULL) AS p
 JOIN money m USING (aggregate_id)
 LEFT JOIN stage s USING (aggregate_id)
 """
@@ -157,11 +162,17 @@ async def models_as_of(
             await conn.execute(
                 f"CREATE TEMP TABLE {table} (LIKE public.{table} INCLUDING ALL) ON COMMIT DROP"
             )
-        for row in await conn.fetch(REGION_EVENTS, as_of):
-            contract = contract_for(row["type"])
-            payload = contract.model_validate_json(row["data"]) if contract else None
-            statement = statement_for(payload, SimpleNamespace(time=row["time"]))
-            if statement:
-                await conn.execute(statement[0], *statement[1])
-        await conn.execute(FOLD_PROJECTS, as_of, region_id)
+        await replay_models(conn, as_of, region_id)
         yield  # the temporary tables go with the transaction (ON COMMIT DROP)
+
+
+async def replay_models(conn: DbConn, until: datetime, region_id: str | None = None) -> None:
+    """Fill the (empty) read models other than the audit log from the audit log's events
+    recorded up to `until`: as of a past moment, and in a rebuild."""
+    for row in await conn.fetch(REGION_EVENTS, until):
+        contract = contract_for(row["type"])
+        payload = contract.model_validate_json(row["data"]) if contract else None
+        statement = statement_for(payload, SimpleNamespace(time=row["time"]))
+        if statement:
+            await conn.execute(statement[0], *statement[1])
+    await conn.execute(FOLD_PROJECTS, until, region_id)

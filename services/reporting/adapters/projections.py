@@ -5,6 +5,7 @@ constraint violation parks the offending event instead of applying it.
 """
 
 from itertools import groupby
+from typing import Any
 
 from pydantic_core import to_json
 
@@ -38,23 +39,13 @@ AUDIT_COLUMNS = [
 async def _audit(conn: DbConn, events: Events) -> None:
     """Appended with COPY (the audit log only grows; duplicates were dropped before)."""
     await conn.copy_records_to_table(
-        "audit_log",
-        columns=AUDIT_COLUMNS,
-        records=[
-            (
-                e.id,
-                e.type,
-                e.source,
-                e.subject,
-                e.aggregateid,
-                e.sequence,
-                e.time,
-                p.actor.role if p else None,
-                p.actor.subject if p else None,
-                e.correlationid,
-                e.causationid,
-                to_json(e.data).decode(),
-            )
-            for e, p in events
-        ],
+        "audit_log", columns=AUDIT_COLUMNS, records=[audit_row(e, p) for e, p in events]
     )
+
+
+def audit_row(e: CloudEvent, p: PublicEvent | None) -> tuple[Any, ...]:
+    return (
+        e.id, e.type, e.source, e.subject, e.aggregateid, e.sequence, e.time,
+        p.actor.role if p else None, p.actor.subject if p else None,
+        e.correlationid, e.causationid, to_json(e.data).decode(),
+    )  # fmt: skip

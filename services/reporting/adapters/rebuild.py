@@ -2,9 +2,16 @@
 
 1. The read-model tables are created afresh in a schema of their own.
 2. Every public topic is read from offset 0 up to its end (as it was when the rebuild
-   began) and projected with the live projection, in large batches; duplicates (same
-   event id) and unparseable messages are dropped, as the live consumer does.
-3. Switch, in one transaction: lock the live consumer's offsets (its next batch waits),
+   began). The messages go into the audit log as they are: PostgreSQL takes each
+   envelope apart (`jsonb`), duplicates (same event id) are dropped. Python hardly touches
+   a message: the live consumer already judged every message below its committed offsets,
+   and the ones it parked are listed in `consumer_parked`, so those are skipped and the
+   rest is known to be valid. Messages the live consumer has not seen yet (or all of them,
+   with `revalidate=True`) are validated against their contracts here first.
+3. The other read models are folded from the rebuilt audit log with the statements that
+   build them "as of" a moment (figures.replay_models), then the audit log gets its
+   indexes and the tables their statistics.
+4. Switch, in one transaction: lock the live consumer's offsets (its next batch waits),
    project the events it applied since the rebuild's snapshot, so both stand at the same
    offsets; move the live tables out to a `replaced_*` schema and the rebuilt ones in.
    The live consumer then carries on from its offsets, on the new tables.
@@ -12,22 +19,27 @@
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from uuid import UUID
+from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
+import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
-from services.reporting.adapters.projections import project
+from services.reporting.adapters.figures import replay_models
+from services.reporting.adapters.projections import AUDIT_COLUMNS, audit_row, project
 from services.reporting.adapters.schema import INDEXES, MODELS, TABLES
 from shared.consumer import Events
-from shared.events import CloudEvent, contract_for
+from shared.events import CloudEvent, all_contracts, contract_for
 from shared.pg import DbConn
 
 log = logging.getLogger(__name__)
+END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
+KNOWN_TYPES = frozenset(all_contracts())
+AuditRow = tuple[Any, ...]
 Progress = Callable[[int, int], None]  # (events read so far, events to read)
 
 
@@ -37,13 +49,18 @@ class Rebuild:
     kafka_bootstrap: str
     topics: tuple[str, ...]
     group_id: str
-    batch: int = 5_000
-    schema: str = field(default_factory=lambda: f"rebuild_{time.strftime('%Y%m%d%H%M%S')}")
-    seen: set[UUID] = field(default_factory=set)
+    batch: int = 20_000
+    revalidate: bool = False
+    schema: str = field(default_factory=lambda: f"rebuild_{datetime.now(UTC):%Y%m%d%H%M%S%f}")
     read: int = 0
+    skipped: int = 0
+    seen: set[str] = field(default_factory=set, repr=False)
     applied: int = 0
     position: dict[TopicPartition, int] = field(default_factory=dict)
     until: dict[TopicPartition, int] = field(default_factory=dict)
+    # What the live consumer has judged: its next offsets, and the offsets it parked.
+    judged: dict[TopicPartition, int] = field(default_factory=dict)
+    parked: set[tuple[str, int, int]] = field(default_factory=set)
     consumer: AIOKafkaConsumer = field(init=False, repr=False)
 
     @property
@@ -75,13 +92,30 @@ class Rebuild:
         self.consumer.assign(tps)
         await self.consumer.seek_to_beginning(*tps)
         self.until = dict(await self.consumer.end_offsets(tps))
+        if not self.revalidate:
+            await self._read_verdicts()
         await self._create_tables()
 
     async def replay(self, progress: Progress | None = None) -> None:
         await self._replay(self.consumer, self.until, progress)
+        # The audit log's indexes and the other models' fold, side by side (two backends).
+        await asyncio.gather(self._index_audit_log(), self._fold_models())
+        async with self.pool.acquire() as conn:  # fresh statistics, before the switch
+            for table in MODELS:  # (or the planner guesses on the new tables)
+                await conn.execute(f"ANALYZE {self.schema}.{table}")
+
+    async def _index_audit_log(self) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(f"SET LOCAL search_path TO {self.schema}")
+            await conn.execute("SET LOCAL maintenance_work_mem TO '256MB'")
+            await conn.execute("ALTER TABLE audit_log ADD PRIMARY KEY (event_id)")
             await conn.execute(INDEXES)
+
+    async def _fold_models(self) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(f"SET LOCAL search_path TO {self.schema}")
+            await conn.execute("SET LOCAL work_mem TO '256MB'")  # the fold sorts in memory
+            await replay_models(conn, END_OF_TIME)
 
     async def switch(self, keep_old: bool = False) -> None:
         await self._switch(self.consumer, keep_old)
@@ -89,11 +123,28 @@ class Rebuild:
     async def stop(self) -> None:
         await self.consumer.stop()
 
+    async def _read_verdicts(self) -> None:
+        async with self.pool.acquire() as conn:
+            offsets = await conn.fetch(
+                "SELECT topic, partition, next_offset FROM consumer_offsets WHERE group_id = $1",
+                self.group_id,
+            )
+            parked = await conn.fetch(
+                'SELECT topic, partition, "offset" FROM consumer_parked WHERE group_id = $1',
+                self.group_id,
+            )
+        self.judged = {
+            TopicPartition(r["topic"], r["partition"]): r["next_offset"] for r in offsets
+        }
+        self.parked = {(r["topic"], r["partition"], r["offset"]) for r in parked}
+
     async def _create_tables(self) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(f"CREATE SCHEMA {self.schema}")
             await conn.execute(f"SET LOCAL search_path TO {self.schema}")
             await conn.execute(TABLES)
+            # Built after the bulk load (duplicates are dropped by id before it).
+            await conn.execute("ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey")
 
     async def _replay(
         self,
@@ -115,12 +166,12 @@ class Rebuild:
                 if len(mine) < len(recs):  # read past the snapshot: leave it for the switch
                     consumer.seek(tp, until[tp])
                     consumer.pause(tp)
-            # Parse this batch (Python) while the database writes the previous one.
-            events = self._parse(records)
+            # Sort this batch out while the database loads the previous one.
+            envelopes = self._admit(records)
             self.read += len(records)
             if writing:
                 await writing
-            writing = asyncio.create_task(self._write(events))
+            writing = asyncio.create_task(self._load(envelopes))
             if progress:
                 progress(sum(position.values()), total)
         if writing:
@@ -129,36 +180,52 @@ class Rebuild:
         self.position = position
 
     async def _apply(self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn) -> None:
-        events = self._parse(records)
+        """The live projection, for the few events of the catch-up at the switch."""
+        events = _parse(records)
         self.read += len(records)
+        await conn.execute(f"SET LOCAL search_path TO {self.schema}")
+        known = {
+            r["event_id"]
+            for r in await conn.fetch(
+                "SELECT event_id FROM audit_log WHERE event_id = ANY($1::uuid[])",
+                [e.id for e, _ in events],
+            )
+        }
+        events = [(e, p) for e, p in events if e.id not in known]
         if events:
-            await conn.execute(f"SET LOCAL search_path TO {self.schema}")
             await project(conn, events)
-            await conn.execute("SET LOCAL search_path TO public")
             self.applied += len(events)
+        await conn.execute("SET LOCAL search_path TO public")
 
-    async def _write(self, events: Events) -> None:
-        if not events:
-            return
-        async with self.pool.acquire() as c, c.transaction():
-            await c.execute(f"SET LOCAL search_path TO {self.schema}")
-            await project(c, events)
-        self.applied += len(events)
-
-    def _parse(self, records: list[ConsumerRecord[bytes, bytes]]) -> Events:
-        events = []
+    def _admit(self, records: list[ConsumerRecord[bytes, bytes]]) -> list[AuditRow]:
+        """The audit log's rows of a batch: of what the live consumer applied, taken as
+        they are; of what it has not judged yet, those that pass their contracts; of what
+        it parked, none. Each event once (by id)."""
+        rows = []
         for r in records:
-            try:
-                envelope = CloudEvent.from_bytes(r.value or b"")
-                contract = contract_for(envelope.type)
-                payload = contract.model_validate(envelope.data) if contract else None
-            except ValidationError:
-                continue  # the live consumer parked it: it is in no read model
-            if envelope.id in self.seen:
+            if r.offset < self.judged.get(TopicPartition(r.topic, r.partition), 0):
+                if (r.topic, r.partition, r.offset) in self.parked:
+                    self.skipped += 1
+                    continue
+                row = _audit_row(r.value or b"")
+            elif events := _parse([r]):
+                row = audit_row(*events[0])
+            else:
+                self.skipped += 1
                 continue
-            self.seen.add(envelope.id)
-            events.append((envelope, payload))
-        return events
+            if (event_id := str(row[0])) not in self.seen:
+                self.seen.add(event_id)
+                rows.append(row)
+        return rows
+
+    async def _load(self, rows: list[AuditRow]) -> None:
+        if not rows:
+            return
+        async with self.pool.acquire() as c:
+            await c.copy_records_to_table(
+                "audit_log", schema_name=self.schema, records=rows, columns=AUDIT_COLUMNS
+            )
+        self.applied += len(rows)
 
     async def _switch(self, consumer: AIOKafkaConsumer, keep_old: bool) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
@@ -179,8 +246,6 @@ class Rebuild:
                 await conn.execute(f"ALTER TABLE public.{table} SET SCHEMA {self.replaced_schema}")
                 await conn.execute(f"ALTER TABLE {self.schema}.{table} SET SCHEMA public")
             await conn.execute(f"DROP SCHEMA {self.schema}")
-            for table in MODELS:  # fresh statistics, or the planner guesses on new tables
-                await conn.execute(f"ANALYZE public.{table}")
             if not keep_old:
                 await conn.execute(f"DROP SCHEMA {self.replaced_schema} CASCADE")
         log.info("rebuild: %d events read, %d applied; switched over", self.read, self.applied)
@@ -196,6 +261,34 @@ class Rebuild:
             if records:
                 self.position[tp] = records[-1].offset + 1
             await self._apply(records, conn)
+
+
+def _parse(records: list[ConsumerRecord[bytes, bytes]]) -> Events:
+    """Envelope and payload of each message that passes its contract (as the live
+    consumer checks it); the others are left out."""
+    events = []
+    for r in records:
+        try:
+            envelope = CloudEvent.from_bytes(r.value or b"")
+            contract = contract_for(envelope.type)
+            payload = contract.model_validate(envelope.data) if contract else None
+        except ValidationError:
+            continue
+        events.append((envelope, payload))
+    return events
+
+
+def _audit_row(raw: bytes) -> AuditRow:
+    """The audit log's row of a valid envelope, as the live projection writes it
+    (projections._audit), read without validating it again."""
+    e = orjson.loads(raw)
+    data = e["data"]
+    actor = data.get("actor") if e["type"] in KNOWN_TYPES else None
+    return (
+        e["id"], e["type"], e["source"], e["subject"], e["aggregateid"], e["sequence"],
+        datetime.fromisoformat(e["time"]), actor and actor["role"], actor and actor["subject"],
+        e.get("correlationid"), e.get("causationid"), orjson.dumps(data).decode(),
+    )  # fmt: skip
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
