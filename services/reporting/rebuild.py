@@ -18,7 +18,7 @@ from shared.topics import Topics
 console = Console(stderr=True)
 
 
-async def run(keep_old: bool) -> int:
+async def run(keep_old: bool, revalidate: bool) -> int:
     settings = ReportingSettings()
     try:
         pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=3)
@@ -32,6 +32,7 @@ async def run(keep_old: bool) -> int:
             kafka_bootstrap=settings.kafka_bootstrap,
             topics=Topics(settings.topic_prefix).public,
             group_id=settings.consumer_group,
+            revalidate=revalidate,
         )
         started = time.perf_counter()
         columns = (
@@ -49,7 +50,8 @@ async def run(keep_old: bool) -> int:
             await rebuild.run(show, keep_old=keep_old)
         seconds = time.perf_counter() - started
         console.print(
-            f"rebuilt from {rebuild.read:,} messages ({rebuild.applied:,} events) in "
+            f"rebuilt from {rebuild.read:,} messages ({rebuild.applied:,} events, "
+            f"{rebuild.skipped:,} invalid left out) in "
             f"{seconds:.1f} s and switched over"
             + (f"; the replaced tables are in schema {rebuild.replaced_schema}" if keep_old else "")
         )
@@ -63,7 +65,14 @@ def main() -> int:
         prog="python -m services.reporting.rebuild", description=__doc__
     )
     parser.add_argument("--keep-old", action="store_true", help="keep the replaced tables")
-    return asyncio.run(run(parser.parse_args().keep_old))
+    parser.add_argument(
+        "--revalidate",
+        action="store_true",
+        help="check every message against its contract again instead of trusting the live "
+        "consumer's verdicts (slower; after a contract or consumer fix)",
+    )
+    args = parser.parse_args()
+    return asyncio.run(run(args.keep_old, args.revalidate))
 
 
 if __name__ == "__main__":
