@@ -1,6 +1,6 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
 
-.PHONY: run test load demo token reset test-unit test-integration test-e2e stop lint format typecheck bench compose-check
+.PHONY: run test load demo token reset test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
@@ -48,6 +48,9 @@ bench:          ## benchmarks (on demand; figures go to docs/benchmarks.md)
 	uv run --frozen python -m bench.relay_and_consumer
 	uv run --frozen python -m bench.funding_commands
 	uv run --frozen python -m bench.rebuild
+
+contracts:      ## publish the event schemas and the AsyncAPI document (refuses breaking changes)
+	uv run --frozen python -m shared.contracts
 
 compose-check:
 	docker-compose config -q

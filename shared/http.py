@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from aiokafka import AIOKafkaClient
@@ -15,9 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared.errors import DomainError
+from shared.territory import BERLIN
 
 log = logging.getLogger(__name__)
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def install_error_handlers(app: FastAPI) -> None:

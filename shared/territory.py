@@ -4,6 +4,9 @@ the rest of Niedersachsen more developed. The one place every service asks."""
 
 from collections.abc import Mapping
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")  # the programme's days are German days
 
 TRANSITION_PREFIX = "033"
 RATE_MORE_DEVELOPED = Decimal("0.40")

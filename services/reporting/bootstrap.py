@@ -11,7 +11,15 @@ from faststream.kafka import KafkaBroker
 
 from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
-from services.reporting.api import audit, dashboard, money, projects, regions, reports
+from services.reporting.api import (
+    audit,
+    contracts,
+    dashboard,
+    money,
+    projects,
+    regions,
+    reports,
+)
 from services.reporting.settings import ReportingSettings
 from shared.auth import install_auth
 from shared.consumer import SCHEMA as CONSUMER_SCHEMA
@@ -107,5 +115,6 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
     api.include_router(reports.router)
     api.include_router(dashboard.router)
     api.include_router(audit.router)
+    api.include_router(contracts.router)
     add_health(api, kafka_bootstrap=settings.kafka_bootstrap, pg_dsn=settings.pg_dsn)
     return api

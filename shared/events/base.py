@@ -63,6 +63,11 @@ def contract_for(event_type: str) -> type[PublicEvent] | None:
     return _REGISTRY.get(event_type)
 
 
+def types_of(name: str) -> list[str]:
+    """Every published version's CloudEvent type of an event name, oldest first."""
+    return [t for t, c in sorted(_REGISTRY.items(), key=lambda i: i[1].version) if c.name == name]
+
+
 def all_contracts() -> dict[str, type[PublicEvent]]:
     return dict(_REGISTRY)
 

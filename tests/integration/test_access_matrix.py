@@ -61,6 +61,9 @@ REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("GET", "/regions"): (ALL, False),
     ("GET", "/regions/{region_id}"): (ALL, False),
     ("GET", "/audit/events"): ({"ministry", "nbank", "auditor", "service"}, False),
+    ("GET", "/contracts/events"): (ALL, False),
+    ("GET", "/contracts/events/{event_type}"): (ALL, False),
+    ("GET", "/contracts/asyncapi.json"): (ALL, False),
 }
 RM_ = "regional_management"
 FUNDING: dict[tuple[str, str], tuple[set[str], bool]] = {
@@ -145,6 +148,7 @@ def walk(
             template.replace("{region_id}", own)
             .replace("{project_id}", project_id)
             .replace("{fund}", "EFRE")
+            .replace("{event_type}", "de.niedersachsen.zukunftsregionen.FundsCommitted.v2")
         )
         body = {"not_a_field": True} if method == "POST" else None
         anonymous = client.request(method, path, json=body)

@@ -6,13 +6,14 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+import pytest
 
 from services.funding.adapters.public_events import to_public as funding_public
 from services.funding.application.funding import FundingApplication
 from services.reporting.adapters.figures import Figures, figures
 from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
-from shared.events import CloudEvent, PublicEvent, contract_for
+from shared.events import CloudEvent, PublicEvent, contract_for, types_of, v1
 from tests import support
 from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world, propose, public_events
 
@@ -46,13 +47,25 @@ def scenario(funding: FundingApplication) -> None:
     propose(funding, title="Noch in Arbeit", start_date=date(2026, 1, 1), end_date=date(2027, 1, 1))
 
 
-def everything() -> tuple[list[tuple[CloudEvent, PublicEvent | None]], FundingApplication]:
+def as_published_before_v2(ce: CloudEvent) -> CloudEvent:
+    """A FundsCommitted as Kafka holds it from before v2: type v1, no decision date."""
+    data = {k: v for k, v in ce.data.items() if k != "decided_on"}
+    return ce.model_copy(update={"type": v1.FundsCommittedV1.event_type(), "data": data})
+
+
+def everything(
+    first_commitment_as_v1: bool = False,
+) -> tuple[list[tuple[CloudEvent, PublicEvent | None]], FundingApplication]:
     regions, funding = funded_world()
     scenario(funding)
     events = list(public_events(regions))
     for n in funding.recorder.select_notifications(start=1, limit=10_000):
         events.extend(funding_public(funding.mapper.to_domain_event(n)))
     events.sort(key=lambda ce: ce.time)
+    commitments = [i for i, ce in enumerate(events) if ce.type in types_of("FundsCommitted")]
+    assert len(commitments) == 3
+    if first_commitment_as_v1:
+        events[commitments[0]] = as_published_before_v2(events[commitments[0]])
     parsed = []
     for ce in events:
         contract = contract_for(ce.type)
@@ -64,8 +77,14 @@ def comparable(f: Figures) -> tuple[Any, ...]:
     return (f.rows, f.stages, f.envelope_cents)
 
 
-async def test_figures_now_and_as_of_every_past_moment(fresh_database: str) -> None:
-    events, funding = everything()
+@pytest.mark.parametrize("first_commitment_as_v1", [False, True], ids=["v2", "v1-and-v2"])
+async def test_figures_now_and_as_of_every_past_moment(
+    fresh_database: str, first_commitment_as_v1: bool
+) -> None:
+    """With FundsCommitted v2 only, and with a v1 among them (Kafka's history)."""
+    events, funding = everything(first_commitment_as_v1)
+    versions = {p.version for _, p in events if isinstance(p, v1.FundsCommittedV1)}
+    assert versions == ({1, 2} if first_commitment_as_v1 else {2})
     conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
     try:
         await conn.execute(SCHEMA)

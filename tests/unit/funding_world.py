@@ -94,6 +94,12 @@ def propose(funding: FundingApplication, **overrides: Any) -> UUID:
 
 
 def approved(funding: FundingApplication, **overrides: Any) -> UUID:
+    pid = submitted(funding, **overrides)
+    funding.advance(pid, "approve", note="Bewilligungsbescheid 2025-03", meta=NBANK)
+    return pid
+
+
+def submitted(funding: FundingApplication, **overrides: Any) -> UUID:
     pid = propose(funding, **overrides)
     funding.advance(
         pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
@@ -103,5 +109,4 @@ def approved(funding: FundingApplication, **overrides: Any) -> UUID:
         voted_on=date(2025, 2, 1), note=None, meta=SG,
     )  # fmt: skip
     funding.advance(pid, "submit", note=None, meta=RM)
-    funding.advance(pid, "approve", note="Bewilligungsbescheid 2025-03", meta=NBANK)
     return pid

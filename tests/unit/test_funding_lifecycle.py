@@ -1,9 +1,10 @@
 """A project's life against the region's budget, and the programme's rules (in memory)."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from services.funding.adapters.public_events import to_public
 from services.funding.application.funding import FundingApplication
@@ -13,8 +14,9 @@ from services.funding.domain.rules import (
     RegionUnknown,
     StepOutOfOrder,
 )
-from shared.events import contract_for
+from shared.events import contract_for, v2
 from shared.idempotency import Idempotency, IdempotencyKeyReused
+from shared.territory import BERLIN
 from tests.unit.funding_world import (
     EUR,
     NBANK,
@@ -27,6 +29,7 @@ from tests.unit.funding_world import (
     proposal,
     propose,
     public_events,
+    submitted,
 )
 
 
@@ -244,3 +247,39 @@ def test_the_lifecycle_is_published_without_the_contact_person(funding: FundingA
         "0.60",
         "EFRE",
     )
+
+
+def test_a_grant_decision_records_its_date_and_refuses_one_in_the_future(
+    funding: FundingApplication,
+) -> None:
+    pid = submitted(funding)
+    tomorrow = datetime.now(BERLIN).date() + timedelta(days=1)
+    with pytest.raises(ProjectRuleBroken, match="lies in the future"):
+        funding.advance(pid, "approve", decided_on=tomorrow, note=None, meta=NBANK)
+    funding.advance(pid, "approve", decided_on=date(2025, 3, 14), note=None, meta=NBANK)
+    [ce] = [
+        ce for e in funding.project_history(pid) for ce in to_public(e) if "Committed" in ce.type
+    ]
+    assert ce.type == v2.FundsCommittedV2.event_type()
+    assert ce.data["decided_on"] == "2025-03-14"
+
+
+def test_a_commitment_stored_before_v2_is_upcast_when_read(funding: FundingApplication) -> None:
+    """A Project.Approved event stored as version 1 (no decision date): eventsourcing's
+    upcasting gives it the day it was recorded, and it is published as FundsCommitted v2."""
+    pid = approved(funding)
+    [stored] = [s for s in funding.recorder.select_events(pid) if s.topic.endswith(".Approved")]
+    state = funding.mapper.transcoder.decode(stored.state)
+    assert state.pop("class_version") == 2
+    del state["decided_on"]
+    as_v1 = StoredEvent(
+        originator_id=stored.originator_id,
+        originator_version=stored.originator_version,
+        topic=stored.topic,
+        state=funding.mapper.transcoder.encode(state),
+    )
+    event = funding.mapper.to_domain_event(as_v1)
+    assert event.decided_on == event.timestamp.astimezone(BERLIN).date()
+    [ce] = to_public(event)
+    assert ce.type == v2.FundsCommittedV2.event_type()
+    v2.FundsCommittedV2.model_validate(ce.data)

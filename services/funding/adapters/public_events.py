@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from shared.es import envelope_for
-from shared.events import Actor, CloudEvent, PublicEvent, v1
+from shared.events import Actor, CloudEvent, PublicEvent, v1, v2
 
 SOURCE = "/zukunftsregionen/funding"
 
@@ -82,12 +82,13 @@ def to_public(e: Any) -> Sequence[CloudEvent]:
             kind=e.kind,
         )
     elif name == "Approved":
-        payload = v1.FundsCommittedV1(
+        payload = v2.FundsCommittedV2(
             **common,
             fund=e.fund,
             amount_cents=e.amount_cents,
             eligible_cost_cents=e.eligible_cost_cents,
             funding_rate=e.funding_rate,
+            decided_on=e.decided_on,
             note=e.note,
         )
     elif name in _PROJECT:

@@ -17,6 +17,7 @@ from services.funding.api.deps import (
     Withdrawer,
 )
 from services.funding.api.schemas import (
+    Approval,
     Disbursement,
     PaymentRequest,
     PriorityCheck,
@@ -85,7 +86,7 @@ async def submit(
 
 @router.post("/approval", summary="Approve the grant (Bewilligung): commits eligible cost x rate")
 async def approve(
-    project_id: UUID, body: Step, app: App, actor: NBank,
+    project_id: UUID, body: Approval, app: App, actor: NBank,
     cid: CorrelationId, request: Request, key: IdempotencyKey = None,
 ) -> ProjectState:  # fmt: skip
     return await advance(app, project_id, "approve", body, actor, cid, request, key)

@@ -52,6 +52,12 @@ class Step(Command):
     pass
 
 
+class Approval(Command):
+    decided_on: date | None = Field(
+        None, description="date on the grant notice (Bewilligungsbescheid); today if left out"
+    )
+
+
 class Refusal(Command):
     note: str = Field(min_length=3, max_length=2000, description="why the grant is refused")
 

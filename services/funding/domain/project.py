@@ -3,17 +3,17 @@ then records who, when and why. Steps that move money return the movements, whic
 application books on the region's budget in the same save.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.funding.domain.rules import NotEnoughMoney, StepOutOfOrder
+from services.funding.domain.rules import NotEnoughMoney, ProjectRuleBroken, StepOutOfOrder
 from shared.es import stable_id
 from shared.money import apply_rate, format_eur
-from shared.territory import funding_rate
+from shared.territory import BERLIN, funding_rate
 
 Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
 Stage = Literal[
@@ -185,8 +185,15 @@ class Project(Aggregate):
 
     # the grant --------------------------------------------------------------------------
 
-    def approve(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+    def approve(
+        self, note: str | None, meta: dict[str, Any], decided_on: date | None = None
+    ) -> list[Movement]:
         self._expect("the grant decision", "submitted")
+        today = datetime.now(BERLIN).date()
+        if decided_on is not None and decided_on > today:
+            raise ProjectRuleBroken(
+                f"grant decision: the decision date {decided_on} lies in the future"
+            )
         amount = apply_rate(self.eligible_cost_cents, self.funding_rate)
         self._approved(
             self.region_id,
@@ -194,12 +201,31 @@ class Project(Aggregate):
             amount,
             self.eligible_cost_cents,
             self.funding_rate,
+            decided_on or today,
             note,
             meta,
         )
         return [("commit", amount)]
 
-    @event("Approved")
+    class Approved(Aggregate.Event):
+        """Version 2 records the date of the grant decision; version 1 did not, and its
+        events read as decided on the day they were recorded (German time)."""
+
+        class_version = 2
+        region_id: str
+        fund: str
+        amount_cents: int
+        eligible_cost_cents: int
+        funding_rate: Decimal
+        decided_on: date
+        note: str | None
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["decided_on"] = state["timestamp"].astimezone(BERLIN).date()
+
+    @event(Approved)
     def _approved(
         self,
         region_id: str,
@@ -207,6 +233,7 @@ class Project(Aggregate):
         amount_cents: int,
         eligible_cost_cents: int,
         funding_rate: Decimal,
+        decided_on: date,
         note: str | None,
         meta: dict[str, Any],
     ) -> None:

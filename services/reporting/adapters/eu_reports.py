@@ -16,7 +16,6 @@ import io
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -26,11 +25,10 @@ from services.reporting.adapters.figures import models_as_of
 from shared.errors import DomainError
 from shared.money import cents_to_euros
 from shared.pg import DbConn
-from shared.territory import funding_rate
+from shared.territory import BERLIN, funding_rate
 
 SELECTED = ("approved", "proof_accepted", "closed")
 TRANSMISSION_DATES = ("01-31", "04-30", "07-31", "09-30", "11-30")
-BERLIN = ZoneInfo("Europe/Berlin")
 
 # (key, heading): the keys are the machine-readable names (JSON, CSV), the headings German.
 OPERATION_COLUMNS = [

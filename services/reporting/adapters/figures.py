@@ -18,7 +18,7 @@ from typing import Any
 from services.reporting.adapters import schema
 from services.reporting.adapters.project_fold import STAGE_OF
 from services.reporting.adapters.statements import statement_for
-from shared.events import contract_for, v1
+from shared.events import contract_for, types_of, v1
 from shared.pg import DbConn
 from shared.territory import RATE_MORE_DEVELOPED, RATE_TRANSITION, TRANSITION_PREFIX
 
@@ -49,16 +49,20 @@ WHERE $1::text IS NULL OR region_id = $1 GROUP BY region_id, stage ORDER BY regi
 """
 
 
-def _t(contract: Any) -> str:
-    return str(contract.event_type())
+def of_type(contract: Any) -> str:
+    """SQL: the event is of this contract's name, in any of its versions."""
+    return "type IN (" + ", ".join(f"'{t}'" for t in types_of(contract.name)) + ")"
 
 
 # Project stage after each kind of event: the fold's mapping, written as SQL
 # (PriorityCheckRecorded depends on its outcome).
 _STAGE_CASE = (
-    "CASE type WHEN '" + _t(v1.PriorityCheckRecordedV1) + "' THEN CASE WHEN "
+    f"CASE WHEN {of_type(v1.PriorityCheckRecordedV1)} THEN CASE WHEN "
     "outcome = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END "
-    + " ".join(f"WHEN '{_t(kind)}' THEN '{stage}'" for kind, stage in STAGE_OF.items())
+    # one WHEN per event name: of_type covers all its versions
+    + " ".join(
+        {k.name: f"WHEN {of_type(k)} THEN '{stage}'" for k, stage in STAGE_OF.items()}.values()
+    )
     + " END"
 )
 _RATE = (
@@ -72,7 +76,7 @@ _CATEGORY = (
 
 
 def _sum(contract: Any, column: str = "amount") -> str:
-    return f"coalesce(sum({column}) FILTER (WHERE type = '{_t(contract)}'), 0)"
+    return f"coalesce(sum({column}) FILTER (WHERE {of_type(contract)}), 0)"
 
 
 # The events are read once, as the few fields the fold needs (a proposal's data whole).
@@ -82,7 +86,7 @@ WITH ev AS (
         (data->>'amount_cents')::bigint AS amount,
         (data->>'declared_expenditure_cents')::bigint AS declared,
         (data->>'eligible_expenditure_cents')::bigint AS eligible,
-        CASE WHEN type = '{_t(v1.ProjectProposedV1)}' THEN data END AS proposal
+        CASE WHEN {of_type(v1.ProjectProposedV1)} THEN data END AS proposal
     FROM audit_log
     WHERE time <= $1 AND source = '/zukunftsregionen/funding'
       AND ($2::text IS NULL OR data->>'region_id' = $2)
@@ -95,9 +99,9 @@ WITH ev AS (
         {_sum(v1.PaymentRequestedV1, "declared")} AS declared,
         {_sum(v1.FundsDisbursedV1)} AS disbursed, {_sum(v1.FundsReleasedV1)} AS released,
         {_sum(v1.FundsRecoveredV1)} AS recovered,
-        max(eligible) FILTER (WHERE type = '{_t(v1.ProofOfUseAcceptedV1)}')
+        max(eligible) FILTER (WHERE {of_type(v1.ProofOfUseAcceptedV1)})
             AS eligible_expenditure,
-        max(time) FILTER (WHERE type = '{_t(v1.FundsCommittedV1)}') AS selected_at,
+        max(time) FILTER (WHERE {of_type(v1.FundsCommittedV1)}) AS selected_at,
         max(time) AS updated_at
     FROM ev GROUP BY aggregate_id
 )

@@ -9,29 +9,36 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from shared.events import PublicEvent, v1
+from shared.events import PublicEvent, v1, v2
 from shared.money import apply_rate
 from shared.pg import DbConn
 from shared.territory import category, funding_rate
 
-STAGE_OF: dict[type, str] = {
+STAGE_OF: dict[type[PublicEvent], str] = {
     v1.ProjectEndorsedV1: "endorsed",
     v1.ProjectRejectedV1: "rejected",
     v1.ApplicationSubmittedV1: "submitted",
     v1.GrantRefusedV1: "refused",
     v1.FundsCommittedV1: "approved",
+    v2.FundsCommittedV2: "approved",
     v1.ProofOfUseAcceptedV1: "proof_accepted",
     v1.ProjectClosedV1: "closed",
     v1.ProjectWithdrawnV1: "withdrawn",
 }
-ADDS: dict[type, str] = {
+ADDS: dict[type[PublicEvent], str] = {
     v1.FundsCommittedV1: "committed",
+    v2.FundsCommittedV2: "committed",
     v1.PaymentRequestedV1: "requested",
     v1.FundsDisbursedV1: "disbursed",
     v1.FundsReleasedV1: "released",
     v1.FundsRecoveredV1: "recovered",
 }
-PROJECT_EVENTS = (v1.ProjectProposedV1, v1.PriorityCheckRecordedV1, *STAGE_OF, *ADDS)
+PROJECT_EVENTS: tuple[type[PublicEvent], ...] = (
+    v1.ProjectProposedV1,
+    v1.PriorityCheckRecordedV1,
+    *STAGE_OF,
+    *ADDS,
+)
 
 
 @dataclass

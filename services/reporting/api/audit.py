@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from services.reporting.api.regions import Pool
 from shared.auth import allow
-from shared.events import v1
+from shared.events import types_of, v1
 from shared.events.base import Actor
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -50,8 +50,9 @@ async def events(
 
 
 MONEY_TYPES = [
-    c.event_type()
+    t
     for c in (v1.FundsCommittedV1, v1.FundsDisbursedV1, v1.FundsReleasedV1, v1.FundsRecoveredV1)
+    for t in types_of(c.name)
 ]
 
 

@@ -9,7 +9,7 @@ import asyncpg
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.reporting.adapters.figures import Figures, figures
+from services.reporting.adapters.figures import Figures, figures, of_type
 from services.reporting.api.regions import Pool, PublicReader
 from shared.errors import NotFound
 from shared.events import v1
@@ -137,19 +137,15 @@ class Day(BaseModel):
     disbursed_cents: int = Field(description="net payments so far (disbursed - recovered)")
 
 
-def _type(contract: Any) -> str:
-    return str(contract.event_type())
-
-
 TIMELINE = f"""
 SELECT day, sum(committed) OVER w AS committed_cents, sum(disbursed) OVER w AS disbursed_cents
 FROM (
     SELECT (time AT TIME ZONE 'Europe/Berlin')::date AS day,
-        sum(CASE type WHEN '{_type(v1.FundsCommittedV1)}' THEN amount
-                      WHEN '{_type(v1.FundsReleasedV1)}' THEN -amount
-                      WHEN '{_type(v1.FundsRecoveredV1)}' THEN -amount ELSE 0 END) AS committed,
-        sum(CASE type WHEN '{_type(v1.FundsDisbursedV1)}' THEN amount
-                      WHEN '{_type(v1.FundsRecoveredV1)}' THEN -amount ELSE 0 END) AS disbursed
+        sum(CASE WHEN {of_type(v1.FundsCommittedV1)} THEN amount
+                 WHEN {of_type(v1.FundsReleasedV1)} THEN -amount
+                 WHEN {of_type(v1.FundsRecoveredV1)} THEN -amount ELSE 0 END) AS committed,
+        sum(CASE WHEN {of_type(v1.FundsDisbursedV1)} THEN amount
+                 WHEN {of_type(v1.FundsRecoveredV1)} THEN -amount ELSE 0 END) AS disbursed
     FROM (SELECT type, time, (data->>'amount_cents')::bigint AS amount FROM audit_log
           WHERE source = '/zukunftsregionen/funding' AND time <= $1
             AND ($2::text IS NULL OR data->>'region_id' = $2)
