@@ -57,6 +57,8 @@ def to_public(e: Any) -> Sequence[CloudEvent]:
     if not kind.startswith("Project."):
         return []
     name = kind.removeprefix("Project.")
+    if name not in _PROJECT and name not in ("Proposed", "Approved"):
+        return []  # funding's own bookkeeping (the contact person's erasure among it)
     common: dict[str, Any] = {
         "actor": Actor.model_validate(e.meta["actor"]),
         "occurred_at": e.timestamp,

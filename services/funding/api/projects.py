@@ -1,16 +1,26 @@
 """HTTP resource /projects: proposals, and what a project is and was."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.funding.adapters.public_events import to_public
-from services.funding.api.deps import App, CorrelationId, ProjectReader, Reader, RegionalManagement
+from services.funding.api.deps import (
+    App,
+    CorrelationId,
+    ProjectReader,
+    Reader,
+    RegionalManagement,
+    on_project,
+)
 from services.funding.api.schemas import ProjectPropose
 from services.funding.application.views import BudgetState, ProjectState
 from shared.auth import check_own_region
 from shared.es import meta
 from shared.events import CloudEvent
+from shared.events.base import Actor
 from shared.idempotency import IdempotencyKey, for_request
 from shared.sync import run_sync
 
@@ -60,3 +70,39 @@ async def region_projects(region_id: str, app: App, _: Reader) -> list[ProjectSt
 @router.get("/regions/{region_id}/budgets", summary="A region's budget ledger per fund")
 async def region_budgets(region_id: str, app: App, _: Reader) -> list[BudgetState]:
     return await run_sync(app.budgets, region_id)
+
+
+class ContactPerson(BaseModel):
+    contact_person: str | None = Field(description="the name, if there is one and not erased")
+    erased: bool = Field(description="the name was erased (its key deleted): unreadable for good")
+
+
+ContactReader = Annotated[Actor, Depends(on_project("regional_management", "nbank", "ministry"))]
+ContactEraser = Annotated[Actor, Depends(on_project("nbank", "ministry"))]
+
+
+@router.get(
+    "/projects/{project_id}/contact-person",
+    summary="The project's contact person (personal data: stored sealed, never published)",
+)
+async def contact_person(project_id: UUID, app: App, _: ContactReader) -> ContactPerson:
+    name, erased = await run_sync(app.contact_person, project_id)
+    return ContactPerson(contact_person=name, erased=erased)
+
+
+class Erasure(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=3, max_length=2000, description="why, e.g. the legal ground")
+
+
+@router.post(
+    "/projects/{project_id}/contact-person/erasure",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Erase the contact person (Art. 49(3)(b) CPR: two years on): its key is deleted, "
+    "so the name is unreadable in every store and replay",
+)
+async def erase_contact_person(
+    project_id: UUID, body: Erasure, app: App, actor: ContactEraser, cid: CorrelationId
+) -> None:
+    await run_sync(app.erase_contact_person, project_id, body.note, meta(actor.model_dump(), cid))

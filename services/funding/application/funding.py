@@ -43,6 +43,7 @@ from shared.errors import Conflict
 from shared.es import ZrApplication, tolerate_concurrent_ddl
 from shared.events import CloudEvent, PublicEvent
 from shared.idempotency import Idempotency, IdempotencyRecord
+from shared.personal_data import InMemoryKeys, PostgresKeys, Vault
 
 ATTEMPTS = 200
 Step = Literal[
@@ -58,6 +59,21 @@ class FundingApplication(ZrApplication):
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
         self._locks: defaultdict[UUID, threading.Lock] = defaultdict(threading.Lock)
+        self.vault = Vault(self._key_store())
+
+    def _key_store(self) -> InMemoryKeys | PostgresKeys:
+        if self.env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+            return InMemoryKeys()
+        e = self.env
+        return PostgresKeys(
+            f"dbname={e['POSTGRES_DBNAME']} host={e['POSTGRES_HOST']} port={e['POSTGRES_PORT']} "
+            f"user={e['POSTGRES_USER']} password={e['POSTGRES_PASSWORD']}"
+        )
+
+    def close(self) -> None:
+        if isinstance(self.vault.keys, PostgresKeys):
+            self.vault.keys.close()
+        super().close()
 
     def construct_recorder(self) -> ProcessRecorder:
         """A process recorder: it stores a consumed position atomically with the events."""
@@ -73,6 +89,11 @@ class FundingApplication(ZrApplication):
         idem: Idempotency | None = None,
         **fields: Any,
     ) -> ProjectState:
+        # The contact person's name is sealed with a key of its own before any event
+        # holds it (crypto-shredding); a retried attempt keeps the same seal.
+        name = fields.pop("contact_person", None)
+        fields["contact_person"] = self.vault.seal(name) if name else None
+
         def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
             region = self._region(region_id)
             check_proposal(
@@ -121,6 +142,25 @@ class FundingApplication(ZrApplication):
             return project_state(project), changed
 
         return self._run(idem, attempt, lock)
+
+    # personal data -------------------------------------------------------------------
+
+    def contact_person(self, project_id: UUID) -> tuple[str | None, bool]:
+        """The contact person's name (None if there is none), and whether it was erased."""
+        project = self._project(project_id)
+        if project.contact_person is None:
+            return None, project.contact_person_erased
+        name = self.vault.open(project.contact_person)
+        return name, name is None
+
+    def erase_contact_person(
+        self, project_id: UUID, note: str | None, meta: dict[str, Any]
+    ) -> None:
+        """Erase the key first (what the law asks for), then record that it was erased."""
+        project = self._project(project_id)
+        sealed = project.erase_contact_person(note, meta)
+        self.vault.erase(sealed)
+        self.save(project)
 
     def get_project(self, project_id: UUID) -> ProjectState:
         return project_state(self._project(project_id))

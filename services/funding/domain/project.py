@@ -10,9 +10,15 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.funding.domain.rules import NotEnoughMoney, ProjectRuleBroken, StepOutOfOrder
+from services.funding.domain.rules import (
+    NotEnoughMoney,
+    NothingToErase,
+    ProjectRuleBroken,
+    StepOutOfOrder,
+)
 from shared.es import stable_id
 from shared.money import apply_rate, format_eur
+from shared.personal_data import Sealed
 from shared.territory import BERLIN, funding_rate
 
 Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
@@ -41,7 +47,33 @@ class Project(Aggregate):
     def create_id(operation_code: str, **_: Any) -> UUID:
         return project_id_for(operation_code)
 
-    @event("Proposed")
+    class Proposed(Aggregate.Created):
+        """Version 2 keeps the contact person sealed (shared/personal_data.py); version 1
+        held the name in plain text, which is not read any more."""
+
+        class_version = 2
+        operation_code: str
+        region_id: str
+        title: str
+        purpose: str
+        applicant_name: str
+        applicant_kind: str
+        contact_person: Sealed | None
+        handlungsfeld: str
+        fund: str
+        location_ags: str
+        start_date: date
+        end_date: date
+        total_cost_cents: int
+        eligible_cost_cents: int
+        kind: str
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["contact_person"] = None
+
+    @event(Proposed)
     def __init__(
         self,
         operation_code: str,
@@ -50,7 +82,7 @@ class Project(Aggregate):
         purpose: str,
         applicant_name: str,
         applicant_kind: str,
-        contact_person: str | None,
+        contact_person: Sealed | None,
         handlungsfeld: str,
         fund: str,
         location_ags: str,
@@ -68,6 +100,7 @@ class Project(Aggregate):
         self.applicant_name = applicant_name
         self.applicant_kind = applicant_kind
         self.contact_person = contact_person
+        self.contact_person_erased = False
         self.handlungsfeld = handlungsfeld
         self.fund = fund
         self.location_ags = location_ags
@@ -100,6 +133,21 @@ class Project(Aggregate):
                 f"order of steps: {step} needs a project that is {' or '.join(stages)}; "
                 f"{self.operation_code} is {self.stage}"
             )
+
+    # personal data ---------------------------------------------------------------------
+
+    def erase_contact_person(self, note: str | None, meta: dict[str, Any]) -> Sealed:
+        """Record that the contact person's key is erased (the name goes with it)."""
+        if self.contact_person is None:
+            raise NothingToErase(f"{self.operation_code} has no contact person (any more)")
+        sealed = self.contact_person
+        self._contact_person_erased(sealed["key_id"], note, meta)
+        return sealed
+
+    @event("ContactPersonErased")
+    def _contact_person_erased(self, key_id: str, note: str | None, meta: dict[str, Any]) -> None:
+        self.contact_person = None
+        self.contact_person_erased = True
 
     # selection ------------------------------------------------------------------------
 

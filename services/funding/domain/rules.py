@@ -31,6 +31,10 @@ class StepOutOfOrder(Conflict):
     """The step does not fit the project's stage (HTTP 409)."""
 
 
+class NothingToErase(Conflict):
+    """The personal data is not there (any more)."""
+
+
 class NotEnoughMoney(Conflict):
     """The budget or the commitment has not that much left (HTTP 409)."""
 
