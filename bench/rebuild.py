@@ -29,11 +29,12 @@ from services.reporting.adapters.schema import SCHEMA
 from services.reporting.settings import ReportingSettings
 from shared.consumer import SCHEMA as CONSUMER_SCHEMA
 from shared.events import Actor, PublicEvent, v1, wrap
+from shared.kafka import KafkaAccess
 from shared.topics import Topics, ensure_topics
 
 console = Console()
 RESULTS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-KAFKA = "127.0.0.1:9092"
+KAFKA = KafkaAccess.development("127.0.0.1:9092", "admin")  # the operations user
 ACTOR = Actor(role="nbank", subject="bench")
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 HOT_REGION = "hot"
@@ -134,7 +135,7 @@ def region_events(region: str) -> list[tuple[bytes, bytes]]:
 
 async def produce(topics: Topics, events: int, progress: Progress) -> int:
     producer = AIOKafkaProducer(
-        bootstrap_servers=KAFKA,
+        **KAFKA.options(),
         enable_idempotence=True,
         acks="all",
         linger_ms=20,
@@ -168,7 +169,7 @@ async def produce(topics: Topics, events: int, progress: Progress) -> int:
 
 async def raw_consume(topics: Topics, total: int, progress: Progress) -> float:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=KAFKA,
+        **KAFKA.options(),
         enable_auto_commit=False,
         group_id=None,
         max_partition_fetch_bytes=8 * 1024 * 1024,
@@ -190,7 +191,7 @@ async def raw_consume(topics: Topics, total: int, progress: Progress) -> float:
 
 
 async def end_offsets(topics: Topics) -> dict[TopicPartition, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, group_id=None)
+    consumer = AIOKafkaConsumer(**KAFKA.options(), group_id=None)
     await consumer.start()
     try:
         tps = [TopicPartition(t, p) for t in topics.public for p in range(3)]
@@ -206,7 +207,7 @@ async def main(events: int) -> None:
     await admin.execute(f"CREATE DATABASE {name}")
     await admin.close()
     settings = base.model_copy(update={"pg_database": name})
-    topics = Topics(f"bench{uuid.uuid4().hex[:6]}")
+    topics = Topics(f"zrbench{uuid.uuid4().hex[:6]}")
     await ensure_topics(KAFKA, list(topics.public), 3)
     with Progress(console=console) as progress:
         total = await produce(topics, events, progress)

@@ -28,12 +28,13 @@ from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
 from shared.consumer import ExactlyOnceConsumer
 from shared.es import meta
+from shared.kafka import KafkaAccess
 from shared.relay import OutboxRelay
 from shared.topics import ensure_topics
 
 console = Console()
 RESULTS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-KAFKA = "127.0.0.1:9092"
+KAFKA = KafkaAccess.development("127.0.0.1:9092", "admin")  # the operations user
 ARLS = ["ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems"]
 ACTOR = {"role": "ministry", "subject": "bench", "region_id": None}
 
@@ -78,7 +79,7 @@ async def bench_relay(
         app=app,
         translate=to_public,
         topic=topic,
-        kafka_bootstrap=KAFKA,
+        kafka=KAFKA,
         pg_dsn=settings.pg_dsn,
     )
     task = progress.add_task("relay -> Kafka", total=n)
@@ -93,7 +94,7 @@ async def bench_relay(
     body = sample.to_bytes()
 
     producer = AIOKafkaProducer(
-        bootstrap_servers=KAFKA,
+        **KAFKA.options(),
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
@@ -122,7 +123,7 @@ async def bench_consumer(
     dsn = settings.model_copy(update={"pg_database": db}).pg_dsn
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     await pool.execute(SCHEMA)
-    broker = KafkaBroker(KAFKA, logger=None)
+    broker = KafkaBroker(KAFKA.bootstrap, security=KAFKA.security, logger=None)
     consumer = ExactlyOnceConsumer(
         group_id=f"bench-{uuid.uuid4().hex[:6]}",
         topics=[topic],

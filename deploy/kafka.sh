@@ -19,15 +19,27 @@ need_java() {
 }
 
 fetch_jars() {
-  if [ -f "$LIBS/.complete" ]; then return; fi
+  local want; want=$(sha256sum "$ROOT/deploy/kafka/pom.xml" | cut -c1-16)
+  if [ "$(cat "$LIBS/.complete" 2>/dev/null)" = "$want" ]; then return; fi
   command -v mvn >/dev/null || apt_install maven
   say "fetching Kafka jars from Maven Central (once; cached in $LIBS)"
   rm -rf "$LIBS"; mkdir -p "$LIBS"
   mvn -B -q -f "$ROOT/deploy/kafka/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$LIBS" -DincludeScope=runtime \
     || fail "Maven could not fetch the Kafka jars (see output above)"
-  touch "$LIBS/.complete"
+  echo "$want" >"$LIBS/.complete"
 }
+
+# Users (deploy/kafka/principals): name, kind. Passwords from ZR_KAFKA_PASSWORD_<NAME>.
+principals() { grep -v '^\s*#' "$ROOT/deploy/kafka/principals" | awk 'NF { print $1, $2 }'; }
+names_of() { principals | awk -v k="$1" '$2 == k { print $1 }'; }
+password_of() {
+  local var="ZR_KAFKA_PASSWORD_$(echo "$1" | tr 'a-z-' 'A-Z_')"
+  echo "${!var:-$1-dev-password}"
+}
+TOPIC_PREFIX="${ZR_TOPIC_PREFIX:-zr}"
+# What the provisioning of users and ACLs depends on: redone when it changes.
+provision_hash() { cat "$ROOT/deploy/kafka/principals" "$0" | sha256sum | cut -c1-16; }
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -39,18 +51,81 @@ start() {
   if running; then say "Kafka already running on 127.0.0.1:$KPORT"; return; fi
   mkdir -p "$KDIR/data"
   sed -e "s#@DATA_DIR@#$KDIR/data#" -e "s#@PORT@#$KPORT#" -e "s#@CONTROLLER_PORT@#$KCPORT#" \
+    -e "s#@ADMIN_PASSWORD@#$(password_of admin)#g" \
+    -e "s#@CONTROLLER_PASSWORD@#$(password_of controller)#g" \
     "$ROOT/deploy/kafka/server.properties.in" >"$KDIR/server.properties"
+  chmod 600 "$KDIR/server.properties"
+  admin_config
+  if [ -f "$KDIR/data/meta.properties" ] && [ ! -f "$KDIR/data/.sasl" ]; then
+    fail "this Kafka data is from before SASL/ACLs; run 'deploy/kafka.sh reset' (deletes the local topics) and start again"
+  fi
   if [ ! -f "$KDIR/data/meta.properties" ]; then
-    say "formatting Kafka storage (KRaft)"
+    say "formatting Kafka storage (KRaft) with the SCRAM users of deploy/kafka/principals"
     [ -f "$KDIR/cluster-id" ] || java "${JAVA_OPTS[@]}" kafka.tools.StorageTool random-uuid >"$KDIR/cluster-id"
+    local scram=() name
+    for name in $(principals | awk '{ print $1 }'); do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=$name,password=$(password_of "$name")]")
+    done
     java "${JAVA_OPTS[@]}" kafka.tools.StorageTool format -t "$(cat "$KDIR/cluster-id")" \
-      -c "$KDIR/server.properties" >>"$LOG" 2>&1 || fail "formatting Kafka storage failed; see $LOG"
+      -c "$KDIR/server.properties" "${scram[@]}" >>"$LOG" 2>&1 || fail "formatting Kafka storage failed; see $LOG"
+    touch "$KDIR/data/.sasl"
+    provision_hash >"$KDIR/data/.users"
   fi
   say "starting Kafka on 127.0.0.1:$KPORT"
   nohup java "${JAVA_OPTS[@]}" kafka.Kafka "$KDIR/server.properties" >>"$LOG" 2>&1 &
   echo $! >"$PIDFILE"
   wait_port 127.0.0.1 "$KPORT" 90 || fail "Kafka did not open port $KPORT; see $LOG"
-  say "Kafka ready on 127.0.0.1:$KPORT"
+  provision
+  say "Kafka ready on 127.0.0.1:$KPORT (SASL/SCRAM-SHA-512, ACLs)"
+}
+
+# The admin's client settings for the command-line tools.
+admin_config() {
+  cat >"$KDIR/admin.properties" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
+PROPS
+  chmod 600 "$KDIR/admin.properties"
+}
+
+tool() {  # tool CLASS ARGS...: a Kafka command-line tool, as admin
+  local class=$1; shift
+  java "${JAVA_OPTS[@]}" "$class" --bootstrap-server "127.0.0.1:$KPORT" \
+    --command-config "$KDIR/admin.properties" "$@" >>"$LOG" 2>&1
+}
+
+# Users and ACLs, once per version of deploy/kafka/principals and of this script:
+#   services: everything on the deployment's topics (prefix) and their consumer groups;
+#   agencies: read the two public topics, and their own consumer groups ("<name>.*");
+#   nobody else anything (allow.everyone.if.no.acl.found=false).
+provision() {
+  local want; want=$(provision_hash)
+  [ "$(cat "$KDIR/data/.provisioned" 2>/dev/null)" = "$want" ] && return
+  say "Kafka: creating users and ACLs (deploy/kafka/principals)"
+  local pids=() name allow_services=() allow_agencies=()
+  if [ "$(cat "$KDIR/data/.users" 2>/dev/null)" != "$want" ]; then
+    for name in $(principals | awk '$2 != "admin" { print $1 }'); do
+      tool kafka.admin.ConfigCommand --alter --entity-type users --entity-name "$name" \
+        --add-config "SCRAM-SHA-512=[password=$(password_of "$name")]" & pids+=($!)
+    done
+  fi
+  for name in $(names_of service); do allow_services+=(--allow-principal "User:$name"); done
+  for name in $(names_of agency); do allow_agencies+=(--allow-principal "User:$name"); done
+  local acl=(org.apache.kafka.tools.AclCommand --add --force)
+  tool "${acl[@]}" "${allow_services[@]}" --operation All \
+    --topic "$TOPIC_PREFIX" --resource-pattern-type prefixed & pids+=($!)
+  tool "${acl[@]}" "${allow_services[@]}" --operation All --group '*' & pids+=($!)
+  tool "${acl[@]}" "${allow_agencies[@]}" --operation Read --operation Describe \
+    --topic "$TOPIC_PREFIX.regions.events" --topic "$TOPIC_PREFIX.funding.events" & pids+=($!)
+  for name in $(names_of agency); do
+    tool "${acl[@]}" --allow-principal "User:$name" --operation Read --operation Describe \
+      --group "$name." --resource-pattern-type prefixed & pids+=($!)
+  done
+  local pid
+  for pid in "${pids[@]}"; do wait "$pid" || fail "creating Kafka users or ACLs failed; see $LOG"; done
+  echo "$want" >"$KDIR/data/.users"
+  echo "$want" >"$KDIR/data/.provisioned"
 }
 
 stop() {
@@ -66,7 +141,7 @@ stop() {
 status() { if running; then say "Kafka running on $KPORT"; else say "Kafka stopped"; return 3; fi; }
 
 # Development only: stop and delete the broker's data (topics and offsets); the jars stay.
-reset() { stop; rm -rf "$KDIR/data" "$KDIR/server.properties"; say "Kafka data deleted"; }
+reset() { stop; rm -rf "$KDIR/data" "$KDIR/server.properties" "$KDIR/admin.properties"; say "Kafka data deleted"; }
 
 case "${1:-}" in
   start) start ;; stop) stop ;; status) status ;; reset) reset ;;

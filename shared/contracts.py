@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from faststream.kafka import KafkaBroker
+from faststream.security import SASLScram512
 from faststream.specification import AsyncAPI
 from pydantic import Field, create_model
 
@@ -143,7 +144,9 @@ def publishing_service(contract: type[PublicEvent]) -> str:
 
 def asyncapi(prefix: str = "zr") -> Schema:
     topics = Topics(prefix)
-    broker = KafkaBroker("kafka:9092", logger=None)
+    # Every client authenticates: each agency and service has its own user (SCRAM).
+    security = SASLScram512(username="your-user", password="")
+    broker = KafkaBroker("kafka:9092", security=security, logger=None)
     for service, attribute in _TOPIC_OF.items():
         contracts = [c for c in all_contracts().values() if publishing_service(c) == service]
         data = Union[tuple(contracts)]  # type: ignore[valid-type]  # noqa: UP007

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared.errors import DomainError
+from shared.kafka import KafkaAccess
 from shared.territory import BERLIN
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,8 @@ def correlation_id(
     return x_correlation_id or str(uuid4())
 
 
-async def kafka_reachable(bootstrap: str, timeout: float = 3.0) -> bool:
-    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+async def kafka_reachable(kafka: KafkaAccess, timeout: float = 3.0) -> bool:
+    client = AIOKafkaClient(**kafka.options(), request_timeout_ms=int(timeout * 1000))
     try:
         await asyncio.wait_for(client.bootstrap(), timeout)
         return True
@@ -81,19 +82,17 @@ async def database_reachable(dsn: str, timeout: float = 3.0) -> bool:
 def add_health(
     app: FastAPI,
     *,
-    kafka_bootstrap: str,
+    kafka: KafkaAccess,
     pg_dsn: str,
     extra: Callable[[], Awaitable[dict[str, object]]] | None = None,
 ) -> None:
     @app.get("/health", tags=["operations"], summary="Is Kafka and the database reachable?")
     async def health() -> JSONResponse:
-        kafka, database = await asyncio.gather(
-            kafka_reachable(kafka_bootstrap), database_reachable(pg_dsn)
-        )
-        body: dict[str, object] = {"kafka": kafka, "database": database}
+        broker, database = await asyncio.gather(kafka_reachable(kafka), database_reachable(pg_dsn))
+        body: dict[str, object] = {"kafka": broker, "database": database}
         if extra:
             body.update(await extra())
-        ok = kafka and database
+        ok = broker and database
         body["status"] = "ok" if ok else "unavailable"
         return JSONResponse(status_code=200 if ok else 503, content=body)
 

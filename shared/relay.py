@@ -22,6 +22,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from shared.events.envelope import CONTENT_TYPE, CloudEvent
+from shared.kafka import KafkaAccess
 from shared.pg import create_schema
 from shared.sync import run_sync
 
@@ -51,7 +52,7 @@ class OutboxRelay:
     app: Application[Any]
     translate: Translate
     topic: str
-    kafka_bootstrap: str
+    kafka: KafkaAccess
     pg_dsn: str
     batch_size: int = 500
     idle_sleep: float = 0.1
@@ -66,7 +67,7 @@ class OutboxRelay:
             await create_schema(conn, SCHEMA)
             await self._become_active(conn)
             producer = AIOKafkaProducer(
-                bootstrap_servers=self.kafka_bootstrap,
+                **self.kafka.options(),
                 enable_idempotence=True,
                 acks="all",
                 linger_ms=5,

@@ -38,7 +38,7 @@ def assemble(
         app=app,
         translate=translate,
         topic=topic,
-        kafka_bootstrap=settings.kafka_bootstrap,
+        kafka=settings.kafka,
         pg_dsn=settings.pg_dsn,
     )
     return EventSourcedService(settings, app, relay, run_relay)
@@ -46,7 +46,7 @@ def assemble(
 
 async def run_relay(service: EventSourcedService[Any]) -> None:
     s = service.settings
-    await ensure_topics(s.kafka_bootstrap, Topics(s.topic_prefix).public, s.topic_partitions)
+    await ensure_topics(s.kafka, Topics(s.topic_prefix).public, s.topic_partitions)
     await supervise(f"{s.service_name} relay", service.relay.run)
 
 
@@ -77,7 +77,5 @@ def create_service_api(
     install_auth(api, service.settings)
     for router in routers:
         api.include_router(router)
-    add_health(
-        api, kafka_bootstrap=service.settings.kafka_bootstrap, pg_dsn=service.settings.pg_dsn
-    )
+    add_health(api, kafka=service.settings.kafka, pg_dsn=service.settings.pg_dsn)
     return api

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.kafka import KafkaAccess
+
 # The development password of deploy/postgres.sh; refused in production.
 DEV_PG_PASSWORD = "zr-dev-password"  # noqa: S105
 # The signing key for bearer tokens in development and tests; refused in production.
@@ -25,6 +27,9 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
 
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # The service's own Kafka user (SASL/SCRAM); by default the service's name.
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
     topic_prefix: str = "zr"
     topic_partitions: int = 3
 
@@ -51,11 +56,20 @@ class ServiceSettings(BaseSettings):
             self.pg_password.get_secret_value() == DEV_PG_PASSWORD
         ):
             raise ValueError("pg_password must be set explicitly in production")
+        if self.environment == "production" and self.kafka_password is None:
+            raise ValueError("kafka_password must be set in production (no development password)")
         if self.environment == "production" and self.jwt_secret is None:
             raise ValueError("ZR_JWT_SECRET must be set in production (no default signing key)")
         if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
             raise ValueError("ZR_JWT_SECRET must be at least 32 characters long")
         return self
+
+    @property
+    def kafka(self) -> KafkaAccess:
+        username = self.kafka_username or self.service_name
+        if self.kafka_password is None:
+            return KafkaAccess.development(self.kafka_bootstrap, username)
+        return KafkaAccess(self.kafka_bootstrap, username, self.kafka_password.get_secret_value())
 
     @property
     def signing_key(self) -> str:

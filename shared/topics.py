@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.kafka import KafkaAccess
+
 KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 
 
@@ -30,10 +32,10 @@ class Topics:
 
 
 async def ensure_topics(
-    bootstrap: str, names: list[str] | tuple[str, ...], partitions: int
+    kafka: KafkaAccess, names: list[str] | tuple[str, ...], partitions: int
 ) -> None:
     """Create missing topics (idempotent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

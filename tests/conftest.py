@@ -34,7 +34,7 @@ def infrastructure() -> None:
             )
         from shared.http import kafka_reachable
 
-        if not await kafka_reachable(support.KAFKA, timeout=10):
+        if not await kafka_reachable(support.ADMIN, timeout=10):
             pytest.fail(
                 f"Kafka is not reachable on {support.KAFKA}. Run the tests with `make test`."
             )
@@ -70,7 +70,8 @@ def second_database(databases: Callable[[], str]) -> str:
 
 @pytest.fixture
 def topic_prefix(infrastructure: None) -> str:
-    return f"t{uuid.uuid4().hex[:10]}"
+    # Under the deployment's prefix "zr": the services' Kafka users may use these topics.
+    return f"zrt{uuid.uuid4().hex[:10]}"
 
 
 @pytest.fixture

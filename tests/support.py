@@ -17,11 +17,15 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from shared.auth import Authenticator
+from shared.kafka import KafkaAccess
 from shared.settings import DEV_PG_PASSWORD, ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_DIR = ROOT / "var" / "log" / "tests"
 KAFKA = os.environ.get("ZR_TEST_KAFKA", "127.0.0.1:9092")
+# The tests' own clients act as the operations user (deploy/kafka/principals); the
+# services they start use their own users and ACLs.
+ADMIN = KafkaAccess.development(KAFKA, "admin")
 PG = {
     "host": "127.0.0.1",
     "port": int(os.environ.get("ZR_PG_PORT", "5433")),
@@ -135,7 +139,7 @@ async def read_topic(
     """Everything on a topic from offset 0, until `expected` records or the topic is idle."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=KAFKA,
+        **ADMIN.options(),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,
@@ -157,7 +161,7 @@ async def read_topic(
 
 
 async def produce(topic: str, messages: Iterable[tuple[bytes | None, bytes]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**ADMIN.options(), enable_idempotence=True, acks="all")
     await producer.start()
     try:
         futures = [await producer.send(topic, value=v, key=k) for k, v in messages]

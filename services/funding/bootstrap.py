@@ -34,11 +34,13 @@ async def run_region_feed(service: FundingService, settings: FundingSettings) ->
 
     async def run() -> None:
         await ensure_topics(
-            settings.kafka_bootstrap,
+            settings.kafka,
             [topics.regions_events, dead_letters],
             settings.topic_partitions,
         )
-        broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+        broker = KafkaBroker(
+            settings.kafka_bootstrap, security=settings.kafka.security, logger=None
+        )
         TrackedConsumer(
             group_id=settings.consumer_group,
             topics=(topics.regions_events,),

@@ -44,7 +44,7 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
     pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=10)
     await bootstrap_schema(pool)
     topics = Topics(settings.topic_prefix)
-    broker = KafkaBroker(settings.kafka_bootstrap, logger=None)
+    broker = KafkaBroker(settings.kafka_bootstrap, security=settings.kafka.security, logger=None)
     consumer = ExactlyOnceConsumer(
         group_id=settings.consumer_group,
         topics=topics.public,
@@ -68,7 +68,7 @@ async def run_consumer(service: ReportingService) -> None:
 
     async def run() -> None:
         await ensure_topics(
-            s.kafka_bootstrap,
+            s.kafka,
             [*topics.public, topics.dead_letter(s.consumer_group)],
             s.topic_partitions,
         )
@@ -116,5 +116,5 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
     api.include_router(dashboard.router)
     api.include_router(audit.router)
     api.include_router(contracts.router)
-    add_health(api, kafka_bootstrap=settings.kafka_bootstrap, pg_dsn=settings.pg_dsn)
+    add_health(api, kafka=settings.kafka, pg_dsn=settings.pg_dsn)
     return api

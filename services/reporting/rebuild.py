@@ -29,7 +29,7 @@ async def run(keep_old: bool, revalidate: bool) -> int:
         await bootstrap_schema(pool)
         rebuild = Rebuild(
             pool=pool,
-            kafka_bootstrap=settings.kafka_bootstrap,
+            kafka=settings.kafka,
             topics=Topics(settings.topic_prefix).public,
             group_id=settings.consumer_group,
             revalidate=revalidate,

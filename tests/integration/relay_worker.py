@@ -27,7 +27,7 @@ async def main(database: str, topic: str, delay: float) -> None:
         app=LedgerApplication(env=env(database)),
         translate=functools.partial(translate, delay=delay),
         topic=topic,
-        kafka_bootstrap=support.KAFKA,
+        kafka=support.ADMIN,
         pg_dsn=support.dsn(database),
         batch_size=50,
         standby_sleep=0.2,

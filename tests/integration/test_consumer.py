@@ -70,7 +70,7 @@ async def test_the_same_event_delivered_twice_has_one_effect(
     fresh_database: str, topic_prefix: str, processes: list[support.Process]
 ) -> None:
     topic = Topics(topic_prefix).regions_events
-    await ensure_topics(support.KAFKA, [topic], 3)
+    await ensure_topics(support.ADMIN, [topic], 3)
     a, b = recognised(1), recognised(2)
     await support.produce(topic, [message(a), message(a), message(b), message(a)])
     processes.append(consumer("consumer", fresh_database, topic_prefix))
@@ -86,7 +86,7 @@ async def test_a_consumer_killed_mid_stream_ends_equal_to_a_replay_from_zero(
     fresh_database: str, second_database: str, topic_prefix: str, processes: list[support.Process]
 ) -> None:
     topic = Topics(topic_prefix).regions_events
-    await ensure_topics(support.KAFKA, [topic], 3)
+    await ensure_topics(support.ADMIN, [topic], 3)
     events = [recognised(i) for i in range(20_000)]
     duplicates = events[::40]  # republished, as a relay does after a crash
     await support.produce(topic, [message(e) for e in events + duplicates])
@@ -115,7 +115,7 @@ async def test_a_poison_message_is_parked_with_its_reason_and_the_rest_applied(
     fresh_database: str, topic_prefix: str, processes: list[support.Process]
 ) -> None:
     topics = Topics(topic_prefix)
-    await ensure_topics(support.KAFKA, [topics.regions_events], 1)
+    await ensure_topics(support.ADMIN, [topics.regions_events], 1)
     good_before, good_after = recognised(1), recognised(2)
     missing_field = recognised(3).model_copy(update={"data": {"region_id": "r-3"}})
     second_recognition = recognised(4, region_id=good_before.data["region_id"])

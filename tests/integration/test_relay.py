@@ -16,7 +16,7 @@ N = AGGREGATES * EVENTS_EACH
 
 
 async def stored_events(database: str, topic: str) -> tuple[LedgerApplication, int]:
-    await ensure_topics(support.KAFKA, [topic], partitions=3)
+    await ensure_topics(support.ADMIN, [topic], partitions=3)
     app = LedgerApplication(env=env(database))
     return app, fill(app, AGGREGATES, EVENTS_EACH)
 

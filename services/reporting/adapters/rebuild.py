@@ -34,6 +34,7 @@ from services.reporting.adapters.projections import AUDIT_COLUMNS, audit_row, pr
 from services.reporting.adapters.schema import INDEXES, MODELS, TABLES
 from shared.consumer import Events
 from shared.events import CloudEvent, all_contracts, contract_for
+from shared.kafka import KafkaAccess
 from shared.pg import DbConn
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ Progress = Callable[[int, int], None]  # (events read so far, events to read)
 @dataclass
 class Rebuild:
     pool: asyncpg.Pool
-    kafka_bootstrap: str
+    kafka: KafkaAccess
     topics: tuple[str, ...]
     group_id: str
     batch: int = 20_000
@@ -78,7 +79,7 @@ class Rebuild:
     async def start(self) -> None:
         """Fresh tables, and the end of every topic as it is now."""
         self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.kafka_bootstrap,
+            **self.kafka.options(),
             enable_auto_commit=False,
             group_id=None,
             max_partition_fetch_bytes=8 * 1024 * 1024,
