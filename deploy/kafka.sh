@@ -30,16 +30,10 @@ fetch_jars() {
   echo "$want" >"$LIBS/.complete"
 }
 
-# Users (deploy/kafka/principals): name, kind. Passwords from ZR_KAFKA_PASSWORD_<NAME>.
-principals() { grep -v '^\s*#' "$ROOT/deploy/kafka/principals" | awk 'NF { print $1, $2 }'; }
-names_of() { principals | awk -v k="$1" '$2 == k { print $1 }'; }
-password_of() {
-  local var="ZR_KAFKA_PASSWORD_$(echo "$1" | tr 'a-z-' 'A-Z_')"
-  echo "${!var:-$1-dev-password}"
-}
-TOPIC_PREFIX="${ZR_TOPIC_PREFIX:-zr}"
+PRINCIPALS="$ROOT/deploy/kafka/principals"
+source "$ROOT/deploy/kafka/access.sh"
 # What the provisioning of users and ACLs depends on: redone when it changes.
-provision_hash() { cat "$ROOT/deploy/kafka/principals" "$0" | sha256sum | cut -c1-16; }
+provision_hash() { cat "$PRINCIPALS" "$ROOT/deploy/kafka/access.sh" | sha256sum | cut -c1-16; }
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -62,12 +56,9 @@ start() {
   if [ ! -f "$KDIR/data/meta.properties" ]; then
     say "formatting Kafka storage (KRaft) with the SCRAM users of deploy/kafka/principals"
     [ -f "$KDIR/cluster-id" ] || java "${JAVA_OPTS[@]}" kafka.tools.StorageTool random-uuid >"$KDIR/cluster-id"
-    local scram=() name
-    for name in $(principals | awk '{ print $1 }'); do
-      scram+=(--add-scram "SCRAM-SHA-512=[name=$name,password=$(password_of "$name")]")
-    done
+    scram_args
     java "${JAVA_OPTS[@]}" kafka.tools.StorageTool format -t "$(cat "$KDIR/cluster-id")" \
-      -c "$KDIR/server.properties" "${scram[@]}" >>"$LOG" 2>&1 || fail "formatting Kafka storage failed; see $LOG"
+      -c "$KDIR/server.properties" "${SCRAM_ARGS[@]}" >>"$LOG" 2>&1 || fail "formatting Kafka storage failed; see $LOG"
     touch "$KDIR/data/.sasl"
     provision_hash >"$KDIR/data/.users"
   fi
@@ -94,36 +85,17 @@ tool() {  # tool CLASS ARGS...: a Kafka command-line tool, as admin
   java "${JAVA_OPTS[@]}" "$class" --bootstrap-server "127.0.0.1:$KPORT" \
     --command-config "$KDIR/admin.properties" "$@" >>"$LOG" 2>&1
 }
+acl_tool() { tool org.apache.kafka.tools.AclCommand "$@"; }
+users_tool() { tool kafka.admin.ConfigCommand "$@"; }
 
-# Users and ACLs, once per version of deploy/kafka/principals and of this script:
-#   services: everything on the deployment's topics (prefix) and their consumer groups;
-#   agencies: read the two public topics, and their own consumer groups ("<name>.*");
-#   nobody else anything (allow.everyone.if.no.acl.found=false).
+# Users and ACLs (deploy/kafka/access.sh), once per version of the principals and rules.
 provision() {
   local want; want=$(provision_hash)
   [ "$(cat "$KDIR/data/.provisioned" 2>/dev/null)" = "$want" ] && return
   say "Kafka: creating users and ACLs (deploy/kafka/principals)"
-  local pids=() name allow_services=() allow_agencies=()
-  if [ "$(cat "$KDIR/data/.users" 2>/dev/null)" != "$want" ]; then
-    for name in $(principals | awk '$2 != "admin" { print $1 }'); do
-      tool kafka.admin.ConfigCommand --alter --entity-type users --entity-name "$name" \
-        --add-config "SCRAM-SHA-512=[password=$(password_of "$name")]" & pids+=($!)
-    done
-  fi
-  for name in $(names_of service); do allow_services+=(--allow-principal "User:$name"); done
-  for name in $(names_of agency); do allow_agencies+=(--allow-principal "User:$name"); done
-  local acl=(org.apache.kafka.tools.AclCommand --add --force)
-  tool "${acl[@]}" "${allow_services[@]}" --operation All \
-    --topic "$TOPIC_PREFIX" --resource-pattern-type prefixed & pids+=($!)
-  tool "${acl[@]}" "${allow_services[@]}" --operation All --group '*' & pids+=($!)
-  tool "${acl[@]}" "${allow_agencies[@]}" --operation Read --operation Describe \
-    --topic "$TOPIC_PREFIX.regions.events" --topic "$TOPIC_PREFIX.funding.events" & pids+=($!)
-  for name in $(names_of agency); do
-    tool "${acl[@]}" --allow-principal "User:$name" --operation Read --operation Describe \
-      --group "$name." --resource-pattern-type prefixed & pids+=($!)
-  done
-  local pid
-  for pid in "${pids[@]}"; do wait "$pid" || fail "creating Kafka users or ACLs failed; see $LOG"; done
+  local users=""
+  [ "$(cat "$KDIR/data/.users" 2>/dev/null)" = "$want" ] || users=users
+  grant_access $users || fail "creating Kafka users or ACLs failed; see $LOG"
   echo "$want" >"$KDIR/data/.users"
   echo "$want" >"$KDIR/data/.provisioned"
 }

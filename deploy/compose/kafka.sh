@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The Kafka container of docker-compose.yml: the same broker as deploy/kafka.sh (KRaft,
+# SASL/SCRAM-SHA-512, ACLs from deploy/kafka/principals), on the apache/kafka image.
+set -euo pipefail
+KAFKA=/opt/kafka
+DATA=/var/lib/kafka/data
+CONFIG=/tmp/server.properties
+PRINCIPALS=/zr/deploy/kafka/principals
+source /zr/deploy/kafka/access.sh
+
+sed -e "s#@DATA_DIR@#$DATA#" -e "s#@PORT@#9092#" -e "s#@CONTROLLER_PORT@#9093#" \
+    -e "s#@ADMIN_PASSWORD@#$(password_of admin)#g" \
+    -e "s#@CONTROLLER_PASSWORD@#$(password_of controller)#g" \
+    -e '/^listeners=/d' -e '/^advertised.listeners=/d' -e '/^listener.security.protocol.map=/d' \
+    /zr/deploy/kafka/server.properties.in >"$CONFIG"
+cat >>"$CONFIG" <<PROPS
+# In the compose network as kafka:9092; from the host as 127.0.0.1:9092 (port 19092).
+listeners=SASL_PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093,HOST://0.0.0.0:19092
+advertised.listeners=SASL_PLAINTEXT://kafka:9092,HOST://127.0.0.1:9092
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,HOST:SASL_PLAINTEXT
+PROPS
+cat >/tmp/admin.properties <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
+PROPS
+
+if [ ! -f "$DATA/meta.properties" ]; then
+  scram_args
+  "$KAFKA/bin/kafka-storage.sh" format -t "${CLUSTER_ID:-$("$KAFKA/bin/kafka-storage.sh" random-uuid)}" \
+    -c "$CONFIG" "${SCRAM_ARGS[@]}"
+fi
+
+"$KAFKA/bin/kafka-server-start.sh" "$CONFIG" &
+broker=$!
+acl_tool() { "$KAFKA/bin/kafka-acls.sh" --bootstrap-server localhost:9092 --command-config /tmp/admin.properties "$@" >/dev/null; }
+users_tool() { "$KAFKA/bin/kafka-configs.sh" --bootstrap-server localhost:9092 --command-config /tmp/admin.properties "$@" >/dev/null; }
+until acl_tool --list >/dev/null 2>&1; do sleep 1; done
+grant_access users
+touch /tmp/access-granted   # the health check waits for this
+wait "$broker"
