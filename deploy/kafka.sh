@@ -115,7 +115,17 @@ status() { if running; then say "Kafka running on $KPORT"; else say "Kafka stopp
 # Development only: stop and delete the broker's data (topics and offsets); the jars stay.
 reset() { stop; rm -rf "$KDIR/data" "$KDIR/server.properties" "$KDIR/admin.properties"; say "Kafka data deleted"; }
 
+# Agencies may read the public topics of one more deployment prefix (a second deployment
+# on the same broker, or the tests' own topics).
+grant_public() {
+  running || fail "Kafka is not running"
+  TOPIC_PREFIX="$1"
+  admin_config
+  grant_public_read || fail "granting the agencies read on $1's public topics failed; see $LOG"
+}
+
 case "${1:-}" in
   start) start ;; stop) stop ;; status) status ;; reset) reset ;;
-  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+  grant-public) grant_public "${2:?usage: $0 grant-public PREFIX}" ;;
+  *) echo "usage: $0 start|stop|status|reset|grant-public PREFIX" >&2; exit 2 ;;
 esac

@@ -30,7 +30,7 @@ scram_args() {
 #   nobody else anything (allow.everyone.if.no.acl.found=false).
 # With "users", the SCRAM users are (re)created first (a user added after formatting).
 grant_access() {
-  local pids=() name allow_services=() allow_agencies=() pid
+  local pids=() name allow_services=() pid
   if [ "${1:-}" = users ]; then
     for name in $(principals | awk '$2 != "admin" { print $1 }'); do
       users_tool --alter --entity-type users --entity-name "$name" \
@@ -38,15 +38,21 @@ grant_access() {
     done
   fi
   for name in $(names_of service); do allow_services+=(--allow-principal "User:$name"); done
-  for name in $(names_of agency); do allow_agencies+=(--allow-principal "User:$name"); done
   acl_tool --add --force "${allow_services[@]}" --operation All \
     --topic "$TOPIC_PREFIX" --resource-pattern-type prefixed & pids+=($!)
   acl_tool --add --force "${allow_services[@]}" --operation All --group '*' & pids+=($!)
-  acl_tool --add --force "${allow_agencies[@]}" --operation Read --operation Describe \
-    --topic "$TOPIC_PREFIX.regions.events" --topic "$TOPIC_PREFIX.funding.events" & pids+=($!)
+  grant_public_read & pids+=($!)
   for name in $(names_of agency); do
     acl_tool --add --force --allow-principal "User:$name" --operation Read --operation Describe \
       --group "$name." --resource-pattern-type prefixed & pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || return 1; done
+}
+
+# Agencies may read the public topics of the deployment $TOPIC_PREFIX (and no other topic).
+grant_public_read() {
+  local allow=() name
+  for name in $(names_of agency); do allow+=(--allow-principal "User:$name"); done
+  acl_tool --add --force "${allow[@]}" --operation Read --operation Describe \
+    --topic "$TOPIC_PREFIX.regions.events" --topic "$TOPIC_PREFIX.funding.events"
 }
