@@ -19,12 +19,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
 from rich.console import Console
 from rich.progress import Progress
 
+from services.funding.api.schemas import ProjectPropose
+from services.funding.client import STEPS, FundingClient
 from services.funding.settings import FundingSettings
+from services.regions.application.views import RegionState
+from services.regions.client import RegionsClient
 from shared.auth import Authenticator
+from shared.client import Conflict, ServiceError
 from shared.events.base import Role
 
 console = Console(stderr=True)
@@ -44,52 +48,45 @@ TITLES = {
 }  # fmt: skip
 
 
-class DemoError(Exception):
-    pass
-
-
 @dataclass
 class Demo:
-    regions: httpx.Client
-    funding: httpx.Client
+    regions: RegionsClient
+    funding: FundingClient
     auth: Authenticator
     rng: random.Random
 
-    def bearer(self, role: Role, region: str | None = None) -> dict[str, str]:
-        token = self.auth.mint(role=role, subject=f"demo-{role}", region_id=region)
-        return {"Authorization": f"Bearer {token}"}
-
-    def call(self, client: httpx.Client, method: str, path: str, **kw: Any) -> httpx.Response:
-        try:
-            return client.request(method, path, **kw)
-        except httpx.HTTPError as exc:
-            raise DemoError(f"{client.base_url} is not reachable: {exc}") from None
+    def token(self, role: Role, region: str | None = None) -> str:
+        return self.auth.mint(role=role, subject=f"demo-{role}", region_id=region)
 
 
-def plan_project(demo: Demo, region: dict[str, Any], n: int) -> dict[str, Any]:
+def plan_project(demo: Demo, region: RegionState, n: int) -> ProjectPropose:
     rng = demo.rng
-    hf = rng.choice(region["handlungsfelder"])
-    districts = [m for m in region["members"] if m["kreisschluessel"]]
+    hf = rng.choice(region.handlungsfelder)
+    districts = [m for m in region.members if m.kreisschluessel]
     where = rng.choice(districts)
     study = rng.random() < 0.2
     eligible = rng.randrange(30_000, 90_000) if study else rng.randrange(120_000, 900_000)
     start = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 900))
     end = min(start + timedelta(days=rng.randrange(180, 1080)), date(2028, 12, 31))
-    return {
-        "region_id": region["region_id"],
-        "title": f"[Demo] {rng.choice(TITLES[hf])} {where['name'].split()[-1]} {n}",
-        "purpose": "Synthetic demo project: not a real operation of the programme.",
-        "applicant_name": f"Demo-Träger {where['name']}",
-        "applicant_kind": rng.choice(["municipality", "non_profit", "consortium", "foundation"]),
-        "handlungsfeld": hf,
-        "fund": "ESF+" if hf == "HF4" else "EFRE",
-        "location_ags": where["kreisschluessel"],
-        "start_date": start.isoformat(),
-        "end_date": end.isoformat(),
-        "total_cost_cents": eligible * 100 + rng.randrange(0, 50_000) * 100,
-        "eligible_cost_cents": eligible * 100,
-        "kind": "study" if study else "project",
-    }
+    return ProjectPropose.model_validate(
+        {
+            "region_id": region.region_id,
+            "title": f"[Demo] {rng.choice(TITLES[hf])} {where.name.split()[-1]} {n}",
+            "purpose": "Synthetic demo project: not a real operation of the programme.",
+            "applicant_name": f"Demo-Träger {where.name}",
+            "applicant_kind": rng.choice(
+                ["municipality", "non_profit", "consortium", "foundation"]
+            ),
+            "handlungsfeld": hf,
+            "fund": "ESF+" if hf == "HF4" else "EFRE",
+            "location_ags": where.kreisschluessel,
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "total_cost_cents": eligible * 100 + rng.randrange(0, 50_000) * 100,
+            "eligible_cost_cents": eligible * 100,
+            "kind": "study" if study else "project",
+        }
+    )
 
 
 StepSpec = tuple[str, dict[str, Any], str]
@@ -128,59 +125,49 @@ def steps_to(stage: str, declared_cents: int) -> list[StepSpec]:
     return paths[stage]
 
 
-def run_project(demo: Demo, region: dict[str, Any], n: int, stage: str) -> str:
+def run_project(demo: Demo, region: RegionState, n: int, stage: str) -> str:
     """Take one demo project as far as it can go; returns the stage it reached."""
-    rid = region["region_id"]
+    rid = region.region_id
     body = plan_project(demo, region, n)
     key = f"demo-{rid}-{n}"
-    rm = demo.bearer("regional_management", rid)
-    r = demo.call(
-        demo.funding, "POST", "/projects", json=body, headers={**rm, "Idempotency-Key": key}
-    )
-    if r.status_code != 201:
-        raise DemoError(f"{rid} #{n}: proposal refused: {r.status_code} {r.text[:300]}")
-    project = r.json()
-    declared = body["eligible_cost_cents"] * 3 // 4
+    rm = demo.funding.as_(demo.token("regional_management", rid))
+    project = rm.propose(body, idempotency_key=key)
+    declared = body.eligible_cost_cents * 3 // 4
     for i, (step, payload, role) in enumerate(steps_to(stage, declared)):
         if step == "disbursements":
-            payload = {"amount_cents": project["requested_cents"] - project["disbursed_cents"]}
-        who = demo.bearer(role, rid if role in ("regional_management", "steering_group") else None)  # type: ignore[arg-type]
-        headers = {**who, "Idempotency-Key": f"{key}-{i}-{step}"}
-        r = demo.call(
-            demo.funding,
-            "POST",
-            f"/projects/{project['project_id']}/{step}",
-            json=payload,
-            headers=headers,
-        )
-        if r.status_code == 409 and step == "approval":
-            return f"{project['stage']}: approval refused, not enough {body['fund']} budget"
-        if r.status_code != 200:
-            raise DemoError(f"{rid} #{n} {step}: {r.status_code} {r.text[:300]}")
-        project = r.json()
-    return str(project["stage"])
+            payload = {"amount_cents": project.requested_cents - project.disbursed_cents}
+        regional = role in ("regional_management", "steering_group")
+        who = demo.funding.as_(demo.token(role, rid if regional else None))  # type: ignore[arg-type]
+        try:
+            project = who.step(
+                project.project_id,
+                step,
+                STEPS[step].model_validate(payload),
+                idempotency_key=f"{key}-{i}-{step}",
+            )
+        except Conflict:
+            if step != "approval":
+                raise
+            return f"{project.stage}: approval refused, not enough {body.fund} budget"
+    return str(project.stage)
 
 
 def run(demo: Demo, per_region: int, progress: Progress | None = None) -> Counter[str]:
-    ministry = demo.bearer("ministry")
-    r = demo.call(demo.regions, "GET", "/regions", headers=ministry)
-    if r.status_code != 200:
-        raise DemoError(f"the regions service answered {r.status_code}: {r.text[:300]}")
-    regions = r.json()
-    fundable = [g for g in regions if g["handlungsfelder"]]
+    regions = demo.regions.as_(demo.token("ministry")).regions()
+    fundable = [g for g in regions if g.handlungsfelder]
     task = (
         progress.add_task("demo projects", total=len(fundable) * per_region) if progress else None
     )
     reached: Counter[str] = Counter()
     for g in regions:
-        if not g["handlungsfelder"]:
-            reached["(no projects: Handlungsfelder not published) " + g["region_id"]] += 1
+        if not g.handlungsfelder:
+            reached["(no projects: Handlungsfelder not published) " + g.region_id] += 1
     for g in fundable:
         for n in range(1, per_region + 1):
-            stage = STAGES[(n + len(g["region_id"])) % len(STAGES)]
+            stage = STAGES[(n + len(g.region_id)) % len(STAGES)]
             reached[run_project(demo, g, n, stage)] += 1
             if progress and task is not None:
-                progress.update(task, advance=1, description=f"demo projects: {g['region_id']}")
+                progress.update(task, advance=1, description=f"demo projects: {g.region_id}")
     return reached
 
 
@@ -196,15 +183,16 @@ def main(argv: list[str] | None = None) -> int:
     if settings.environment == "production":
         console.print("error: synthetic data is never loaded into production")
         return 2
+    auth = Authenticator.of(settings)
     with (
-        httpx.Client(base_url=args.regions_url, timeout=30) as regions,
-        httpx.Client(base_url=args.funding_url, timeout=30) as funding,
+        RegionsClient(args.regions_url, "", timeout=30) as regions,
+        FundingClient(args.funding_url, "", timeout=30) as funding,
     ):
-        demo = Demo(regions, funding, Authenticator.of(settings), random.Random(2026))  # noqa: S311
+        demo = Demo(regions, funding, auth, random.Random(2026))  # noqa: S311
         try:
             with Progress(console=console, transient=True) as progress:
                 reached = run(demo, args.per_region, progress)
-        except DemoError as exc:
+        except ServiceError as exc:
             console.print(f"[red]error:[/red] {exc}")
             return 1
     for stage, count in sorted(reached.items()):

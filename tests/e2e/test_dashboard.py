@@ -6,6 +6,7 @@ API is down."""
 import httpx
 from playwright.async_api import Page, async_playwright
 
+from services.reporting.client import ReportingClient
 from tests import support
 from tests.e2e.conftest import System
 from tests.e2e.funding_steps import (
@@ -48,9 +49,11 @@ async def kpi(page: Page, name: str) -> str:
 async def test_the_dashboard_shows_what_the_api_says(system: System) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         await prepare(http, system)
-        overview = (await http.get(f"{system.reporting.url}/overview", headers=MINISTRY)).json()
-        projects = (await http.get(f"{system.reporting.url}/projects", headers=MINISTRY)).json()
     token = MINISTRY["Authorization"].removeprefix("Bearer ")
+    # What the API says, through the reporting service's typed client.
+    with ReportingClient(system.reporting.url, token) as reporting:
+        overview = reporting.overview()
+        projects = reporting.projects()
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
@@ -58,9 +61,9 @@ async def test_the_dashboard_shows_what_the_api_says(system: System) -> None:
         page = await browser.new_page(viewport={"width": 1400, "height": 1800})
         await page.goto(f"{system.reporting.url}/dashboard#token={token}")
         await page.wait_for_function("document.getElementById('kpi-committed').dataset.cents")
-        assert await kpi(page, "envelope") == str(overview["envelope_cents"])
+        assert await kpi(page, "envelope") == str(overview.envelope_cents)
         for name in ("allocated", "committed", "disbursed", "available"):
-            assert await kpi(page, name) == str(overview["totals"][f"{name}_cents"]), name
+            assert await kpi(page, name) == str(getattr(overview.totals, f"{name}_cents")), name
         assert await page.text_content("#kpi-committed") == "240.000,00 €"
 
         await page.wait_for_selector("#chart-regionen .main-svg")

@@ -81,16 +81,36 @@ def test_regional_roles_need_their_region_and_others_have_none() -> None:
 
 def test_there_is_no_default_signing_key_in_production() -> None:
     with pytest.raises(ValidationError, match="ZR_JWT_SECRET must be set in production"):
-        ServiceSettings(environment="production", pg_password="a-real-password")  # type: ignore[arg-type]
+        ServiceSettings(
+            environment="production",
+            pg_password="a-real-password",  # type: ignore[arg-type]
+            kafka_password="a-kafka-password",  # type: ignore[arg-type]
+        )
     with pytest.raises(ValidationError, match="at least 32 characters"):
         ServiceSettings(jwt_secret="short")  # type: ignore[arg-type]
     assert ServiceSettings().signing_key == DEV_JWT_SECRET
     real = ServiceSettings(
         environment="production",
         pg_password="a-real-password",  # type: ignore[arg-type]
+        kafka_password="a-kafka-password",  # type: ignore[arg-type]
         jwt_secret="p" * 40,  # type: ignore[arg-type]
     )
     assert real.signing_key == "p" * 40
+
+
+def test_each_service_reaches_kafka_as_itself_with_no_dev_password_in_production() -> None:
+    development = ServiceSettings(service_name="funding").kafka
+    assert (development.username, development.password) == ("funding", "funding-dev-password")
+    options = development.options()
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert options["security_protocol"] == "SASL_PLAINTEXT"
+    assert options["sasl_plain_username"] == "funding"
+    with pytest.raises(ValidationError, match="kafka_password must be set in production"):
+        ServiceSettings(
+            environment="production",
+            pg_password="a-real-password",  # type: ignore[arg-type]
+            jwt_secret="p" * 40,  # type: ignore[arg-type]
+        )
 
 
 def test_the_cli_mints_development_tokens(capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,5 +132,6 @@ def test_the_cli_explains_a_bad_request(
     monkeypatch.setenv("ZR_ENVIRONMENT", "production")
     monkeypatch.setenv("ZR_PG_PASSWORD", "a-real-password")
     monkeypatch.setenv("ZR_JWT_SECRET", "p" * 40)
+    monkeypatch.setenv("ZR_KAFKA_PASSWORD", "a-kafka-password")
     assert mint_cli(["--role", "ministry"]) == 2
     assert "not minted here in production" in capsys.readouterr().err

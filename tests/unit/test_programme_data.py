@@ -5,8 +5,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from services.regions.api.schemas import BudgetAdjust
 from services.regions.bootstrap import bootstrap, create_api
-from services.regions.programme_data.load import RegionsApi, load
+from services.regions.client import RegionsClient
+from services.regions.programme_data.load import load
 from services.regions.programme_data.plan import load_data, member_kind, plan
 from services.regions.settings import RegionsSettings
 from shared.auth import Authenticator
@@ -16,11 +18,11 @@ EUR = 100
 
 
 @pytest.fixture
-def api() -> Iterator[RegionsApi]:
+def api() -> Iterator[RegionsClient]:
     service = bootstrap(SETTINGS)
     token = Authenticator.of(SETTINGS).mint(role="ministry", subject="programme-loader")
     with TestClient(create_api(service)) as client:
-        yield RegionsApi("http://test", token, client)
+        yield RegionsClient("http://test", token, http=client)
 
 
 def test_districts_are_told_apart_by_their_kreisschluessel() -> None:
@@ -58,31 +60,30 @@ def test_budgets_follow_the_published_figures_or_the_documented_rule() -> None:
     assert plans["ems-vechte"].zukunftskonzept is None
 
 
-def test_the_programme_loads_once_however_often_it_runs(api: RegionsApi) -> None:
+def test_the_programme_loads_once_however_often_it_runs(api: RegionsClient) -> None:
     first = load(api, load_data())
     assert sum(len(o.done) for o in first) == 14 + 14 + 10 + 11
-    programme = api.call("GET", "/programme")
-    assert programme["envelope_cents"] == 96_000_000 * EUR
-    assert programme["allocated_cents"] == 52_760_000 * EUR
-    assert len(programme["regions"]) == 14
+    programme = api.programme()
+    assert programme.envelope_cents == 96_000_000 * EUR
+    assert programme.allocated_cents == 52_760_000 * EUR
+    assert len(programme.regions) == 14
 
     again = load(api, load_data())
     assert [o.done for o in again] == [[] for _ in again]
-    assert api.call("GET", "/programme")["version"] == programme["version"]
+    assert api.programme().version == programme.version
 
-    region = api.call("GET", "/regions/jadebay")
-    assert region["recognised_on"] == "2022-10-05"
-    assert region["lead_partner"] == "Landkreis Friesland"
-    assert region["budget"] == []
-    assert region["announced_budget_cents"] == 6_173_000 * EUR
+    region = api.region("jadebay")
+    assert str(region.recognised_on) == "2022-10-05"
+    assert region.lead_partner == "Landkreis Friesland"
+    assert region.budget == []
+    assert region.announced_budget_cents == 6_173_000 * EUR
 
 
-def test_a_later_decision_of_the_ministry_is_kept(api: RegionsApi) -> None:
+def test_a_later_decision_of_the_ministry_is_kept(api: RegionsClient) -> None:
     load(api, load_data())
-    api.call(
-        "POST",
-        "/regions/suederelbe/budget/adjustments",
-        {"fund": "EFRE", "amount_cents": 5_000_000 * EUR, "reason": "Umschichtung"},
+    api.adjust(
+        "suederelbe",
+        BudgetAdjust(fund="EFRE", amount_cents=5_000_000 * EUR, reason="Umschichtung"),
     )
     [outcome] = [o for o in load(api, load_data()) if o.region_id == "suederelbe"]
     assert outcome.done == []

@@ -13,20 +13,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from services.regions.api.schemas import (
+    BudgetAllocate,
+    MembersRecord,
+    ProgrammeOpen,
+    RegionRecognise,
+    ZukunftskonzeptAdopt,
+)
+from services.regions.client import RegionsClient
 from services.regions.programme_data.plan import RegionPlan, envelope_cents, load_data, plan
 from services.regions.settings import RegionsSettings
 from shared.auth import Authenticator
+from shared.client import NotFound, ServiceError
 
 console = Console(stderr=True)
-
-
-class LoadError(Exception):
-    pass
 
 
 @dataclass
@@ -36,34 +40,13 @@ class Outcome:
     kept: list[str] = field(default_factory=list)
 
 
-class RegionsApi:
-    def __init__(self, url: str, token: str, client: httpx.Client | None = None) -> None:
-        self.http = client or httpx.Client(base_url=url, timeout=30)
-        self.http.headers["Authorization"] = f"Bearer {token}"
-
-    def call(self, method: str, path: str, body: Any = None, *, ok: tuple[int, ...] = ()) -> Any:
-        try:
-            response = self.http.request(method, path, json=body)
-        except httpx.HTTPError as exc:
-            url = self.http.base_url
-            raise LoadError(f"the regions service at {url} is not reachable: {exc}") from None
-        if response.status_code in ok:
-            return None
-        if response.is_error:
-            raise LoadError(f"{method} {path}: {response.status_code} {_detail(response)}")
-        return response.json()
-
-
-def _detail(response: httpx.Response) -> str:
+def load(
+    api: RegionsClient, data: dict[str, Any], progress: Progress | None = None
+) -> list[Outcome]:
     try:
-        return str(response.json()["detail"])
-    except (ValueError, KeyError, TypeError):
-        return response.text[:300] or response.reason_phrase
-
-
-def load(api: RegionsApi, data: dict[str, Any], progress: Progress | None = None) -> list[Outcome]:
-    if api.call("GET", "/programme", ok=(404,)) is None:
-        api.call("POST", "/programme", {"envelope_cents": envelope_cents(data)})
+        api.programme()
+    except NotFound:
+        api.open_programme(ProgrammeOpen(envelope_cents=envelope_cents(data)))
     plans = plan(data)
     task = progress.add_task("loading regions", total=len(plans)) if progress else None
     outcomes = []
@@ -74,29 +57,27 @@ def load(api: RegionsApi, data: dict[str, Any], progress: Progress | None = None
     return outcomes
 
 
-def load_region(api: RegionsApi, p: RegionPlan) -> Outcome:
+def load_region(api: RegionsClient, p: RegionPlan) -> Outcome:
     out = Outcome(p.region_id)
-    path = f"/regions/{p.region_id}"
-    state = api.call("GET", path, ok=(404,))
-    if state is None:
-        state = api.call("POST", "/regions", p.recognition)
+    try:
+        state = api.region(p.region_id)
+    except NotFound:
+        state = api.recognise(RegionRecognise.model_validate(p.recognition))
         out.done.append("recognised")
-    if not state["members"]:
-        state = api.call("POST", f"{path}/members", p.members)
+    if not state.members:
+        state = api.record_members(p.region_id, MembersRecord.model_validate(p.members))
         out.done.append("members")
-    if p.zukunftskonzept and not state["handlungsfelder"]:
-        state = api.call("POST", f"{path}/zukunftskonzept", p.zukunftskonzept)
+    if p.zukunftskonzept and not state.handlungsfelder:
+        konzept = ZukunftskonzeptAdopt.model_validate(p.zukunftskonzept)
+        state = api.adopt_zukunftskonzept(p.region_id, konzept)
         out.done.append("Zukunftskonzept")
-    have = {a["fund"]: a["amount_cents"] for a in state["budget"]}
+    have = {a.fund: a.amount_cents for a in state.budget}
     for a in p.allocations:
         if a.fund not in have:
-            body = {
-                "fund": a.fund,
-                "amount_cents": a.amount_cents,
-                "basis": a.basis,
-                "note": a.note,
-            }
-            api.call("POST", f"{path}/budget", body)
+            body = BudgetAllocate.model_validate(
+                {"fund": a.fund, "amount_cents": a.amount_cents, "basis": a.basis, "note": a.note}
+            )
+            api.allocate(p.region_id, body)
             out.done.append(a.fund)
         elif have[a.fund] != a.amount_cents:
             out.kept.append(f"{a.fund} {have[a.fund]} cents (published: {a.amount_cents})")
@@ -116,11 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     if token is None:
         console.print("error: give a ministry token with --token or ZR_TOKEN")
         return 2
-    api = RegionsApi(args.url, token)
     try:
-        with Progress(console=console, transient=True) as progress:
+        with (
+            RegionsClient(args.url, token, timeout=30) as api,
+            Progress(console=console, transient=True) as progress,
+        ):
             outcomes = load(api, load_data(), progress)
-    except LoadError as exc:
+    except ServiceError as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 1
     report(outcomes)
