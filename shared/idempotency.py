@@ -32,11 +32,19 @@ class Idempotency:
     key: str
     caller: str
     fingerprint: str
+    # Fingerprints the same request had when it was recorded by an earlier version.
+    also: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, key: str, caller: str, command: str, args: dict[str, Any]) -> "Idempotency":
-        body = json.dumps([command, args], sort_keys=True, default=str)
-        return cls(key, caller, hashlib.sha256(body.encode()).hexdigest())
+    def of(
+        cls, key: str, caller: str, command: str, args: dict[str, Any], *legacy: dict[str, Any]
+    ) -> "Idempotency":
+        return cls(
+            key,
+            caller,
+            _fingerprint(command, args),
+            frozenset(_fingerprint(command, a) for a in legacy),
+        )
 
     @property
     def record_id(self) -> UUID:
@@ -54,7 +62,7 @@ class IdempotencyRecord(Aggregate):
         self.result = result
 
     def result_for(self, idem: Idempotency) -> dict[str, Any]:
-        if idem.fingerprint != self.fingerprint:
+        if self.fingerprint != idem.fingerprint and self.fingerprint not in idem.also:
             raise IdempotencyKeyReused(
                 f"Idempotency-Key {idem.key!r} was used before for a different request"
             )
@@ -78,5 +86,19 @@ def for_request(
     """The idempotency of an HTTP command: the key, the caller, and what was asked."""
     if key is None:
         return None
-    args = body.model_dump(mode="json") if body is not None else {}
-    return Idempotency.of(key, caller, f"{request.method} {request.url.path}", args)
+    command = f"{request.method} {request.url.path}"
+    if body is None:
+        return Idempotency.of(key, caller, command, {})
+    # What was asked, without defaults: a field added to a command later (with a default)
+    # does not make a retry of an earlier request look different. Records made before
+    # this rule fingerprinted every field; they are still recognised.
+    everything = body.model_dump(mode="json")
+    legacy = (everything, {k: v for k, v in everything.items() if v is not None})
+    return Idempotency.of(
+        key, caller, command, body.model_dump(mode="json", exclude_defaults=True), *legacy
+    )
+
+
+def _fingerprint(command: str, args: dict[str, Any]) -> str:
+    body = json.dumps([command, args], sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
