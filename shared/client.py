@@ -152,9 +152,8 @@ class ServiceClient:
                     method, path, json=json, params=params, headers=headers
                 )
             except httpx.TransportError as exc:
-                raise _TryAgain(
-                    Unavailable(self.service, method, path, 0, f"unreachable: {exc}")
-                ) from exc
+                problem = f"the {self.service} service at {self.base_url} is not reachable: {exc}"
+                raise _TryAgain(Unavailable(self.service, method, path, 0, problem)) from exc
             if response.status_code == 503:
                 raise _TryAgain(self._error(method, path, response))  # type: ignore[arg-type]
             if response.is_error:
