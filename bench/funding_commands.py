@@ -19,13 +19,14 @@ import time
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-import asyncpg
 import httpx
 from eventsourcing.persistence import StoredEvent
 from rich.console import Console
 from rich.progress import Progress
 
+from bench.scratch import scratch_databases
 from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
 from shared.auth import Authenticator
@@ -40,14 +41,6 @@ NB = meta({"role": "nbank", "subject": "bench"}, None)
 ROOM = 80_000_000_00  # 1,333 approvals of 60,000 euros fit into the envelope's 96 m
 
 
-async def fresh_db(base: FundingSettings) -> str:
-    name = f"zr_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(base.model_copy(update={"pg_database": "postgres"}).pg_dsn)
-    await conn.execute(f"CREATE DATABASE {name}")
-    await conn.close()
-    return name
-
-
 def funded_app(settings: FundingSettings) -> FundingApplication:
     regions = regions_world()  # 6 m EFRE: room for 100 approvals of 60,000 euros
     regions.adjust_budget("heidefinition", fund="EFRE", amount_cents=ROOM, reason="bench", meta=NB)
@@ -56,7 +49,7 @@ def funded_app(settings: FundingSettings) -> FundingApplication:
     return app
 
 
-def proposal(n: int) -> dict[str, object]:
+def proposal(n: int) -> dict[str, Any]:
     return {
         "title": f"Bench {n}", "purpose": "benchmark", "applicant_name": "Landkreis Celle",
         "applicant_kind": "municipality", "contact_person": None, "handlungsfeld": "HF1",
@@ -168,15 +161,16 @@ async def bench_http(settings: FundingSettings, projects: int, progress: Progres
 
 async def main(projects: int) -> None:
     base = FundingSettings(run_relay=False, run_consumer=False)
-    in_process = base.model_copy(update={"pg_database": await fresh_db(base)})
-    over_http = base.model_copy(update={"pg_database": await fresh_db(base)})
-    with Progress(console=console) as progress:
-        app = await asyncio.to_thread(funded_app, in_process)
-        await asyncio.to_thread(funded_app(over_http).close)
-        app_rate = await asyncio.to_thread(bench_application, app, projects, progress)
-        raw_rate = await asyncio.to_thread(bench_raw, app, projects * 5, progress)
-        app.close()
-        http_rate = await bench_http(over_http, projects, progress)
+    async with scratch_databases(base) as fresh_db:
+        in_process = base.model_copy(update={"pg_database": await fresh_db()})
+        over_http = base.model_copy(update={"pg_database": await fresh_db()})
+        with Progress(console=console) as progress:
+            app = await asyncio.to_thread(funded_app, in_process)
+            await asyncio.to_thread(funded_app(over_http).close)
+            app_rate = await asyncio.to_thread(bench_application, app, projects, progress)
+            raw_rate = await asyncio.to_thread(bench_raw, app, projects * 5, progress)
+            app.close()
+            http_rate = await bench_http(over_http, projects, progress)
     report = (
         f"\n## Funding commands, run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
         f"({os.cpu_count()} cores, {projects:,} projects, {projects * 5:,} commands)\n\n"

@@ -16,13 +16,15 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
+from bench.scratch import scratch_databases
 from services.reporting.adapters.figures import figures
 from services.reporting.adapters.rebuild import Rebuild
 from services.reporting.adapters.schema import SCHEMA
@@ -200,13 +202,13 @@ async def end_offsets(topics: Topics) -> dict[TopicPartition, int]:
         await consumer.stop()
 
 
-async def main(events: int) -> None:
-    base = ReportingSettings()
-    name = f"zr_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(base.model_copy(update={"pg_database": "postgres"}).pg_dsn)
-    await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    settings = base.model_copy(update={"pg_database": name})
+def show(progress: Progress, task: TaskID, done: int, _total: int) -> None:
+    progress.update(task, completed=done)
+
+
+async def measure(
+    settings: ReportingSettings, events: int
+) -> tuple[dict[bool, float], float, int, list[float]]:
     topics = Topics(f"zrbench{uuid.uuid4().hex[:6]}")
     await ensure_topics(KAFKA, list(topics.public), 3)
     with Progress(console=console) as progress:
@@ -228,18 +230,26 @@ async def main(events: int) -> None:
             rebuild = Rebuild(pool, KAFKA, topics.public, "reporting", revalidate=revalidate)
             task = progress.add_task(f"rebuild (revalidate={revalidate})", total=total)
             started = time.perf_counter()
-            await rebuild.run(lambda done, _, t=task: progress.update(t, completed=done))
+            await rebuild.run(partial(show, progress, task))
             rates[revalidate] = rebuild.read / (time.perf_counter() - started)
         timings = []
-        conn = await asyncpg.connect(settings.pg_dsn, statement_cache_size=0)
+        reader = await asyncpg.connect(settings.pg_dsn, statement_cache_size=0)
         moment = T0 + timedelta(minutes=HOT_PROJECTS)
         for _ in range(21):
             t = time.perf_counter()
-            f = await figures(conn, HOT_REGION, moment)
+            f = await figures(reader, HOT_REGION, moment)
             timings.append((time.perf_counter() - t) * 1000)
         assert f.rows and f.rows[0]["committed_cents"] == HOT_PROJECTS * 120_000_00
-        await conn.close()
+        await reader.close()
         await pool.close()
+    return rates, raw_rate, total, timings
+
+
+async def main(events: int) -> None:
+    base = ReportingSettings()
+    async with scratch_databases(base) as fresh_db:
+        settings = base.model_copy(update={"pg_database": await fresh_db()})
+        rates, raw_rate, total, timings = await measure(settings, events)
     report = (
         f"\n## Rebuild and as-of, run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
         f"({os.cpu_count()} cores, {total:,} events)\n\n"

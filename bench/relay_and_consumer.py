@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from rich.console import Console
 from rich.progress import Progress
 
+from bench.scratch import scratch_databases
 from services.regions.adapters.public_events import to_public
 from services.regions.application.regions import RegionsApplication
 from services.regions.domain.region import Region
@@ -37,14 +38,6 @@ RESULTS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 KAFKA = KafkaAccess.development("127.0.0.1:9092", "admin")  # the operations user
 ARLS = ["ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems"]
 ACTOR = {"role": "ministry", "subject": "bench", "region_id": None}
-
-
-async def fresh_db(base: RegionsSettings) -> str:
-    name = f"zr_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(base.model_copy(update={"pg_database": "postgres"}).pg_dsn)
-    await conn.execute(f"CREATE DATABASE {name}")
-    await conn.close()
-    return name
 
 
 def store_regions(app: RegionsApplication, n: int, progress: Progress) -> None:
@@ -117,9 +110,8 @@ async def bench_relay(
 
 
 async def bench_consumer(
-    settings: RegionsSettings, n: int, topic: str, progress: Progress
+    settings: RegionsSettings, n: int, topic: str, progress: Progress, db: str
 ) -> tuple[float, float]:
-    db = await fresh_db(settings)
     dsn = settings.model_copy(update={"pg_database": db}).pg_dsn
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
     await pool.execute(SCHEMA)
@@ -163,10 +155,13 @@ async def bench_consumer(
 
 async def main(n: int) -> None:
     base = RegionsSettings()
-    settings = base.model_copy(update={"pg_database": await fresh_db(base)})
-    with Progress(console=console) as progress:
-        relay_rate, raw_produce, topic = await bench_relay(settings, n, progress)
-        consumer_rate, raw_insert = await bench_consumer(settings, n, topic.decode(), progress)
+    async with scratch_databases(base) as fresh_db:
+        settings = base.model_copy(update={"pg_database": await fresh_db()})
+        with Progress(console=console) as progress:
+            relay_rate, raw_produce, topic = await bench_relay(settings, n, progress)
+            consumer_rate, raw_insert = await bench_consumer(
+                settings, n, topic.decode(), progress, await fresh_db()
+            )
     report = (
         f"\n## Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
         f"({os.cpu_count()} cores, {n:,} events)\n\n"
