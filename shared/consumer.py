@@ -135,7 +135,7 @@ class ExactlyOnceConsumer:
         async with self.pool.acquire() as conn, conn.transaction():
             stored = await _lock_offsets(conn, self.group_id, records)
             fresh = [r for r in records if r.offset >= stored.get((r.topic, r.partition), -1)]
-            parsed, parked = _parse(fresh)
+            parsed, parked = parse(fresh)
             try:
                 async with conn.transaction():  # fast path: the whole batch at once
                     applied = await self._apply(conn, parsed, per_event_savepoints=False)
@@ -250,9 +250,10 @@ async def raw_records(msg: Any) -> Any:
     return list(msg.raw_message)
 
 
-def _parse(
+def parse(
     records: Sequence[ConsumerRecord[bytes, bytes]],
 ) -> tuple[list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, PublicEvent | None]], list[Parked]]:
+    """Envelope and payload of each message that passes its contract; the others parked."""
     parsed: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent, PublicEvent | None]] = []
     parked: list[Parked] = []
     for r in records:

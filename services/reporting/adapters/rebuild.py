@@ -27,13 +27,12 @@ from typing import Any
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from pydantic import ValidationError
 
 from services.reporting.adapters.figures import replay_models
 from services.reporting.adapters.projections import AUDIT_COLUMNS, audit_row, project
 from services.reporting.adapters.schema import INDEXES, MODELS, TABLES
-from shared.consumer import Events
-from shared.events import CloudEvent, all_contracts, contract_for
+from shared.consumer import Events, parse
+from shared.events import all_contracts
 from shared.kafka import KafkaAccess
 from shared.pg import DbConn
 
@@ -182,7 +181,7 @@ class Rebuild:
 
     async def _apply(self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn) -> None:
         """The live projection, for the few events of the catch-up at the switch."""
-        events = _parse(records)
+        events = _valid(records)
         self.read += len(records)
         await conn.execute(f"SET LOCAL search_path TO {self.schema}")
         known = {
@@ -209,7 +208,7 @@ class Rebuild:
                     self.skipped += 1
                     continue
                 row = _audit_row(r.value or b"")
-            elif events := _parse([r]):
+            elif events := _valid([r]):
                 row = audit_row(*events[0])
             else:
                 self.skipped += 1
@@ -264,19 +263,11 @@ class Rebuild:
             await self._apply(records, conn)
 
 
-def _parse(records: list[ConsumerRecord[bytes, bytes]]) -> Events:
-    """Envelope and payload of each message that passes its contract (as the live
-    consumer checks it); the others are left out."""
-    events = []
-    for r in records:
-        try:
-            envelope = CloudEvent.from_bytes(r.value or b"")
-            contract = contract_for(envelope.type)
-            payload = contract.model_validate(envelope.data) if contract else None
-        except ValidationError:
-            continue
-        events.append((envelope, payload))
-    return events
+def _valid(records: list[ConsumerRecord[bytes, bytes]]) -> Events:
+    """The messages that pass their contracts, as the live consumer checks them (the ones
+    it would park are left out)."""
+    parsed, _ = parse(records)
+    return [(envelope, payload) for _, envelope, payload in parsed]
 
 
 def _audit_row(raw: bytes) -> AuditRow:
