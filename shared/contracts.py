@@ -20,7 +20,7 @@ from faststream.security import SASLScram512
 from faststream.specification import AsyncAPI
 from pydantic import Field, create_model
 
-from shared.events import CloudEvent, PublicEvent, all_contracts
+from shared.events import CloudEvent, PublicEvent, all_contracts, json_schemas
 from shared.events.envelope import CONTENT_TYPE
 from shared.topics import Topics
 
@@ -31,16 +31,6 @@ ASYNCAPI = CONTRACTS / "asyncapi.json"
 _PROSE = {"title", "description", "examples"}
 
 Schema = dict[str, Any]
-
-
-def schema_of(contract: type[PublicEvent]) -> Schema:
-    schema = contract.model_json_schema()
-    schema["$id"] = f"urn:zukunftsregionen:event:{contract.event_type()}"
-    return schema
-
-
-def current_schemas() -> dict[str, Schema]:
-    return {t: schema_of(c) for t, c in sorted(all_contracts().items())}
 
 
 def published_schemas(directory: Path = SCHEMAS) -> dict[str, Schema]:
@@ -186,7 +176,7 @@ def asyncapi(prefix: str = "zr") -> Schema:
 
 def publish(check_only: bool = False) -> int:
     """Write the contracts; refuse a change that would break a published version."""
-    published, current = published_schemas(), current_schemas()
+    published, current = published_schemas(), json_schemas()
     problems = version_problems(current)
     for event_type, old in published.items():
         if event_type not in current:

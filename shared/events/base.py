@@ -73,4 +73,8 @@ def all_contracts() -> dict[str, type[PublicEvent]]:
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
-    return {t: c.model_json_schema() for t, c in sorted(_REGISTRY.items())}
+    """The JSON Schema of every event type and version, each with its `$id`."""
+    return {
+        t: {**c.model_json_schema(), "$id": f"urn:zukunftsregionen:event:{t}"}
+        for t, c in sorted(_REGISTRY.items())
+    }
