@@ -49,7 +49,7 @@ start() {
     -e "s#@CONTROLLER_PASSWORD@#$(password_of controller)#g" \
     "$ROOT/deploy/kafka/server.properties.in" >"$KDIR/server.properties"
   chmod 600 "$KDIR/server.properties"
-  admin_config
+  admin_config "$KDIR/admin.properties"
   if [ -f "$KDIR/data/meta.properties" ] && [ ! -f "$KDIR/data/.sasl" ]; then
     fail "this Kafka data is from before SASL/ACLs; run 'deploy/kafka.sh reset' (deletes the local topics) and start again"
   fi
@@ -68,16 +68,6 @@ start() {
   wait_port 127.0.0.1 "$KPORT" 90 || fail "Kafka did not open port $KPORT; see $LOG"
   provision
   say "Kafka ready on 127.0.0.1:$KPORT (SASL/SCRAM-SHA-512, ACLs)"
-}
-
-# The admin's client settings for the command-line tools.
-admin_config() {
-  cat >"$KDIR/admin.properties" <<PROPS
-security.protocol=SASL_PLAINTEXT
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
-PROPS
-  chmod 600 "$KDIR/admin.properties"
 }
 
 tool() {  # tool CLASS ARGS...: a Kafka command-line tool, as admin
@@ -120,7 +110,7 @@ reset() { stop; rm -rf "$KDIR/data" "$KDIR/server.properties" "$KDIR/admin.prope
 grant_public() {
   running || fail "Kafka is not running"
   TOPIC_PREFIX="$1"
-  admin_config
+  admin_config "$KDIR/admin.properties"
   grant_public_read || fail "granting the agencies read on $1's public topics failed; see $LOG"
 }
 

@@ -19,11 +19,7 @@ listeners=SASL_PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093,HOST://0.0.0
 advertised.listeners=SASL_PLAINTEXT://kafka:9092,HOST://127.0.0.1:9092
 listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,HOST:SASL_PLAINTEXT
 PROPS
-cat >/tmp/admin.properties <<PROPS
-security.protocol=SASL_PLAINTEXT
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
-PROPS
+admin_config /tmp/admin.properties
 
 if [ ! -f "$DATA/meta.properties" ]; then
   scram_args

@@ -15,6 +15,16 @@ password_of() {
 }
 TOPIC_PREFIX="${ZR_TOPIC_PREFIX:-zr}"
 
+# admin_config FILE: the admin's client settings, for Kafka's command-line tools.
+admin_config() {
+  cat >"$1" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(password_of admin)";
+PROPS
+  chmod 600 "$1"
+}
+
 # --add-scram arguments for `kafka-storage format`: every user exists from the start.
 scram_args() {
   SCRAM_ARGS=()
