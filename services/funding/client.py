@@ -4,10 +4,10 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from services.funding.api.projects import ContactPerson, Erasure
 from services.funding.api.schemas import (
     Approval,
     Disbursement,
+    Erasure,
     PaymentRequest,
     PriorityCheck,
     ProjectPropose,
@@ -18,7 +18,7 @@ from services.funding.api.schemas import (
     Step,
     Vote,
 )
-from services.funding.application.views import BudgetState, ProjectState
+from services.funding.application.views import BudgetState, ContactPerson, ProjectState
 from shared.client import ServiceClient
 from shared.events import CloudEvent
 

@@ -4,7 +4,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from services.funding.adapters.public_events import to_public
 from services.funding.api.deps import (
@@ -15,8 +14,8 @@ from services.funding.api.deps import (
     RegionalManagement,
     on_project,
 )
-from services.funding.api.schemas import ProjectPropose
-from services.funding.application.views import BudgetState, ProjectState
+from services.funding.api.schemas import Erasure, ProjectPropose
+from services.funding.application.views import BudgetState, ContactPerson, ProjectState
 from shared.auth import check_own_region
 from shared.es import meta
 from shared.events import CloudEvent
@@ -72,11 +71,6 @@ async def region_budgets(region_id: str, app: App, _: Reader) -> list[BudgetStat
     return await run_sync(app.budgets, region_id)
 
 
-class ContactPerson(BaseModel):
-    contact_person: str | None = Field(description="the name, if there is one and not erased")
-    erased: bool = Field(description="the name was erased (its key deleted): unreadable for good")
-
-
 ContactReader = Annotated[Actor, Depends(on_project("regional_management", "nbank", "ministry"))]
 ContactEraser = Annotated[Actor, Depends(on_project("nbank", "ministry"))]
 
@@ -88,12 +82,6 @@ ContactEraser = Annotated[Actor, Depends(on_project("nbank", "ministry"))]
 async def contact_person(project_id: UUID, app: App, _: ContactReader) -> ContactPerson:
     name, erased = await run_sync(app.contact_person, project_id)
     return ContactPerson(contact_person=name, erased=erased)
-
-
-class Erasure(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    note: str = Field(min_length=3, max_length=2000, description="why, e.g. the legal ground")
 
 
 @router.post(

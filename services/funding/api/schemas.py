@@ -82,3 +82,7 @@ class Recovery(Command):
 
 class ProofOfUse(Command):
     eligible_expenditure_cents: EuroCents
+
+
+class Erasure(Command):
+    note: str = Field(min_length=3, max_length=2000, description="why, e.g. the legal ground")

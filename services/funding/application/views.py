@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.funding.domain.budget import RegionBudget
 from services.funding.domain.project import Project
@@ -52,6 +52,11 @@ class BudgetState(BaseModel):
     recovered_cents: int
     available_cents: int
     version: int
+
+
+class ContactPerson(BaseModel):
+    contact_person: str | None = Field(description="the name, if there is one and not erased")
+    erased: bool = Field(description="the name was erased (its key deleted): unreadable for good")
 
 
 def project_state(p: Project) -> ProjectState:
