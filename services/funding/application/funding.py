@@ -156,11 +156,16 @@ class FundingApplication(ZrApplication):
     def erase_contact_person(
         self, project_id: UUID, note: str | None, meta: dict[str, Any]
     ) -> None:
-        """Erase the key first (what the law asks for), then record that it was erased."""
-        project = self._project(project_id)
-        sealed = project.erase_contact_person(note, meta)
-        self.vault.erase(sealed)
-        self.save(project)
+        """Erase the key first (what the law asks for), then record that it was erased;
+        saved like every other command (a concurrent change to the project: try again)."""
+
+        def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
+            project = self._project(project_id)
+            sealed = project.erase_contact_person(note, meta)
+            self.vault.erase(sealed)  # a repeated attempt finds the key gone already
+            return project_state(project), [project]
+
+        self._run(None, attempt)
 
     def get_project(self, project_id: UUID) -> ProjectState:
         return project_state(self._project(project_id))
