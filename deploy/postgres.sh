@@ -70,10 +70,13 @@ stop() {
 
 status() { BIN=$(pg_bin); if running; then say "PostgreSQL running on $PGPORT"; else say "PostgreSQL stopped"; return 3; fi; }
 
+# Fault injection (tests): a crash, as if the machine lost power; `start` recovers it.
+crash() { BIN=$(pg_bin); if running; then as_pg "$BIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null; say "PostgreSQL crashed (immediate stop)"; fi; }
+
 # Development only: stop and delete the cluster, so the next start begins empty.
 reset() { stop; rm -rf "$PGDATA" "$PGLOG"; say "PostgreSQL data deleted ($PGDATA)"; }
 
 case "${1:-}" in
-  start) start ;; stop) stop ;; status) status ;; reset) reset ;;
-  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+  start) start ;; stop) stop ;; status) status ;; reset) reset ;; crash) crash ;;
+  *) echo "usage: $0 start|stop|status|reset|crash" >&2; exit 2 ;;
 esac

@@ -8,7 +8,10 @@ from typing import Annotated, Any
 from uuid import uuid4
 
 import asyncpg
+import psycopg
+import psycopg_pool
 from aiokafka import AIOKafkaClient
+from eventsourcing import persistence
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -18,6 +21,19 @@ from shared.kafka import KafkaAccess
 from shared.territory import BERLIN
 
 log = logging.getLogger(__name__)
+
+# What the drivers raise while the database is down or restarting: the request could not
+# be served now and may be sent again (HTTP 503), which says nothing about its input.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.InterfaceError,
+    psycopg.OperationalError,
+    psycopg_pool.PoolTimeout,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    ConnectionError,
+)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -30,6 +46,9 @@ def install_error_handlers(app: FastAPI) -> None:
             headers=headers,
         )
 
+    for kind in UNAVAILABLE:
+        app.add_exception_handler(kind, _unavailable)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [_problem(e) for e in exc.errors()]
@@ -41,6 +60,19 @@ def install_error_handlers(app: FastAPI) -> None:
                 "problems": problems,
             },
         )
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("%s %s: unavailable: %r", request.method, request.url.path, exc)
+    return JSONResponse(
+        status_code=503,
+        content={
+            "error": "Unavailable",
+            "detail": "the service's database is not reachable right now; try again "
+            "(a command sent again with the same Idempotency-Key takes effect once)",
+        },
+        headers={"Retry-After": "1"},
+    )
 
 
 def _problem(error: dict[str, Any]) -> str:

@@ -219,6 +219,26 @@ def test_a_retried_command_is_applied_once(funding: FundingApplication) -> None:
         funding.advance(pid, "disburse", amount_cents=20, note=None, meta=NBANK, idem=other)
 
 
+def test_a_retry_racing_its_own_first_attempt_gets_the_first_result(
+    funding: FundingApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that gave up waiting sends the command again while the first attempt is
+    still running; the first saves between the retry's look for a result and its step.
+    The retry then finds the step taken, and must answer with the first result instead
+    of 'order of steps' (found by the database outage test)."""
+    pid = submitted(funding)
+    idem = Idempotency.of("approve-1", "nbank-7", "POST approval", {})
+    first = funding.advance(pid, "approve", meta=NBANK, idem=idem, note=None)
+    looked, looks = funding._prior, []
+
+    def look(i: Idempotency) -> dict[str, Any] | None:
+        looks.append(i)  # the retry's first look comes before the first attempt's save
+        return None if len(looks) == 1 else looked(i)
+
+    monkeypatch.setattr(funding, "_prior", look)
+    assert funding.advance(pid, "approve", meta=NBANK, idem=idem, note=None) == first
+
+
 def test_the_lifecycle_is_published_without_the_contact_person(funding: FundingApplication) -> None:
     pid = approved(funding)
     funding.advance(

@@ -39,7 +39,7 @@ from services.funding.domain.rules import (
     RegionUnknown,
     check_proposal,
 )
-from shared.errors import Conflict
+from shared.errors import Conflict, DomainError
 from shared.es import ZrApplication, tolerate_concurrent_ddl
 from shared.events import CloudEvent, PublicEvent
 from shared.idempotency import Idempotency, IdempotencyRecord
@@ -233,7 +233,14 @@ class FundingApplication(ZrApplication):
             for _ in range(ATTEMPTS):
                 if idem is not None and (prior := self._prior(idem)) is not None:
                     return ProjectState.model_validate(prior)
-                view, changed = attempt()
+                try:
+                    view, changed = attempt()
+                except DomainError:
+                    # A retry of this very request may have been saved since the check
+                    # above (the client gave up waiting and sent it again): its result.
+                    if idem is not None and (prior := self._prior(idem)) is not None:
+                        return ProjectState.model_validate(prior)
+                    raise
                 record = (
                     [
                         IdempotencyRecord(
