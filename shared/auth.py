@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from shared.errors import Forbidden, Unauthorized
 from shared.events.base import Actor, Role
+from shared.gate import Gate
 from shared.settings import ServiceSettings
 
 ALGORITHM = "HS256"
@@ -98,7 +99,10 @@ class Authenticator:
 
 
 def install_auth(app: FastAPI, settings: ServiceSettings) -> None:
-    app.state.authenticator = Authenticator.of(settings)
+    """Tokens checked with the service's key; the caller known before the body is read."""
+    authenticator = Authenticator.of(settings)
+    app.state.authenticator = authenticator
+    app.add_middleware(Gate, verify=authenticator.verify, max_body_bytes=settings.max_body_bytes)
 
 
 bearer = HTTPBearer(

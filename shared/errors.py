@@ -25,3 +25,9 @@ class Unauthorized(DomainError):
     """No token, or one that cannot be trusted (HTTP 401)."""
 
     status_code = 401
+
+
+class PayloadTooLarge(DomainError):
+    """The request body is larger than the service takes (HTTP 413)."""
+
+    status_code = 413

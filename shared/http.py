@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
+from http import HTTPStatus
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -15,6 +16,7 @@ from eventsourcing import persistence
 from fastapi import FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import DomainError
 from shared.kafka import KafkaAccess
@@ -39,11 +41,14 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             status_code=exc.status_code,
-            content={"error": type(exc).__name__, "detail": str(exc)},
-            headers=headers,
+            content={"error": HTTPStatus(exc.status_code).phrase, "detail": str(exc.detail)},
+            headers=exc.headers,
         )
 
     for kind in UNAVAILABLE:
@@ -60,6 +65,15 @@ def install_error_handlers(app: FastAPI) -> None:
                 "problems": problems,
             },
         )
+
+
+def error_response(exc: DomainError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={"error": type(exc).__name__, "detail": str(exc)},
+        headers=headers,
+    )
 
 
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:

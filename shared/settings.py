@@ -25,6 +25,9 @@ class ServiceSettings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # Larger request bodies are refused with 413, unread (the largest real command, a
+    # region's members, is a few kilobytes).
+    max_body_bytes: int = 1_048_576
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     # The service's own Kafka user (SASL/SCRAM); by default the service's name.
