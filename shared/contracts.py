@@ -29,6 +29,10 @@ SCHEMAS = CONTRACTS / "events"
 ASYNCAPI = CONTRACTS / "asyncapi.json"
 # Words that document a schema without changing what it accepts.
 _PROSE = {"title", "description", "examples"}
+# Bounds that, added where there were none, only narrow what a version accepts: every
+# message valid under the narrowed schema is valid under the published one, so its
+# readers are unaffected (used to bound what no store could hold: docs/contracts.md).
+_NARROWING = {"maximum", "exclusiveMaximum", "maxLength", "maxItems", "pattern"}
 
 Schema = dict[str, Any]
 
@@ -39,9 +43,9 @@ def published_schemas(directory: Path = SCHEMAS) -> dict[str, Schema]:
 
 def breaking_changes(old: Schema, new: Schema, *, new_required: bool = False) -> list[str]:
     """What in `new` would break a reader of `old`: a field removed, a field whose schema
-    changed (its type, format, bounds or allowed values; prose may change), or a new
-    required field (allowed with `new_required`, for a next version that must stay a
-    superset of the previous one)."""
+    changed (its type, format, bounds or allowed values; prose may change, and a bound
+    may be added where there was none), or a new required field (allowed with
+    `new_required`, for a next version that must stay a superset of the previous one)."""
     problems: list[str] = []
     _compare(old, new, old, new, "", problems, new_required)
     return problems
@@ -88,8 +92,9 @@ def _compare(
             old.get("items", {}), new.get("items", {}), old_root, new_root, at, problems, False
         )
     strip = _PROSE | {"items", "default"}
+    narrowed = {k for k in _NARROWING if k in new and k not in old}
     if {k: v for k, v in old.items() if k not in strip} != {
-        k: v for k, v in new.items() if k not in strip
+        k: v for k, v in new.items() if k not in strip | narrowed
     }:
         problems.append(f"{at.rstrip('.')}: type changed")
 

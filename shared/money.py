@@ -5,7 +5,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-EuroCents = Annotated[int, Field(strict=True, ge=0, description="amount in euro cents")]
+from shared.text import MAX_CENTS
+
+EuroCents = Annotated[
+    int, Field(strict=True, ge=0, le=MAX_CENTS, description="amount in euro cents")
+]
 
 _CENT = Decimal("0.01")
 

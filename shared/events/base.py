@@ -2,7 +2,9 @@
 
 from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.text import Line, Moment
 
 TYPE_PREFIX = "de.niedersachsen.zukunftsregionen"
 
@@ -25,8 +27,8 @@ class Actor(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     role: Role
-    subject: str = Field(min_length=1, description="user or client id from the token")
-    region_id: str | None = None
+    subject: Line = Field(min_length=1, description="user or client id from the token")
+    region_id: Line | None = None
 
 
 class PublicEvent(BaseModel):
@@ -38,7 +40,7 @@ class PublicEvent(BaseModel):
     version: ClassVar[int]
 
     actor: Actor
-    occurred_at: AwareDatetime
+    occurred_at: Moment
 
     @classmethod
     def event_type(cls) -> str:

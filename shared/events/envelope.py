@@ -4,7 +4,9 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID, uuid5
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.text import MAX_COUNT, Line, Moment, has_control_characters
 
 CONTENT_TYPE = "application/cloudevents+json"
 
@@ -28,17 +30,24 @@ class CloudEvent(BaseModel):
 
     specversion: Literal["1.0"] = "1.0"
     id: UUID
-    source: str = Field(min_length=1)
-    type: str = Field(min_length=1)
-    time: AwareDatetime
-    subject: str = Field(min_length=1)
+    source: Line = Field(min_length=1, max_length=200)
+    type: Line = Field(min_length=1, max_length=200)
+    time: Moment
+    subject: Line = Field(min_length=1, max_length=200)
     datacontenttype: Literal["application/json"] = "application/json"
-    dataschema: str | None = None
-    aggregateid: str = Field(min_length=1)
-    sequence: int = Field(ge=1)
-    correlationid: str | None = None
-    causationid: str | None = None
+    dataschema: Line | None = Field(None, max_length=500)
+    aggregateid: Line = Field(min_length=1, max_length=200)
+    sequence: int = Field(ge=1, le=MAX_COUNT)
+    correlationid: Line | None = Field(None, max_length=200)
+    causationid: Line | None = Field(None, max_length=200)
     data: dict[str, Any]
+
+    @field_validator("data")
+    @classmethod
+    def _storable(cls, data: dict[str, Any]) -> dict[str, Any]:
+        if has_control_characters(data):
+            raise ValueError("holds a control character")
+        return data
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()

@@ -71,6 +71,18 @@ def test_an_optional_field_or_better_prose_breaks_nobody() -> None:
     assert contracts.breaking_changes(old, new) == []
 
 
+def test_a_bound_added_where_there_was_none_only_narrows() -> None:
+    """Narrowing keeps every reader of the published version: what the new schema accepts,
+    the old one accepts too. Widening or moving an existing bound does not."""
+    old = contracts.published_schemas()[PROPOSED]
+    new = copy.deepcopy(old)
+    new["properties"]["purpose"]["maxLength"] = 4000
+    assert contracts.breaking_changes(old, new) == []
+    wider = copy.deepcopy(old)
+    wider["properties"]["total_cost_cents"]["maximum"] += 1
+    assert contracts.breaking_changes(old, wider) == ["total_cost_cents: type changed"]
+
+
 def test_funds_committed_v2_is_readable_with_the_v1_schema() -> None:
     schemas = contracts.published_schemas()
     assert contracts.version_problems(schemas) == []

@@ -71,6 +71,12 @@ BAD = [
     ("/projects", {**PROPOSAL, "budget": 1}, RM, 422, "budget: Extra inputs are not permitted"),
     ("/projects", {**PROPOSAL, "total_cost_cents": 1.5}, RM, 422, "total_cost_cents"),
     ("/projects", {**PROPOSAL, "location_ags": "04011"}, RM, 422, "location_ags"),
+    # What no store can hold: more cents than a bigint, NUL, other control characters.
+    ("/projects", {**PROPOSAL, "eligible_cost_cents": 2**63}, RM, 422, "eligible_cost_cents"),
+    ("/projects", {**PROPOSAL, "total_cost_cents": 10**13 + 1}, RM, 422, "less than or equal"),
+    ("/projects", {**PROPOSAL, "title": "Reallabor\u0000"}, RM, 422, "title: String should match"),
+    ("/projects", {**PROPOSAL, "applicant_name": "Stadt\nCelle"}, RM, 422, "applicant_name"),
+    ("/projects", {**PROPOSAL, "start_date": "1900-01-01"}, RM, 422, "between 2000-01-01"),
     ("/projects", {**PROPOSAL, "eligible_cost_cents": 50_000 * EUR}, RM, 422, "minimum size"),
     ("/projects", {**PROPOSAL, "handlungsfeld": "HF2"}, RM, 422, "not one of HeiDefinition's"),
     ("/projects", {**PROPOSAL, "end_date": "2029-03-31"}, RM, 422, "duration"),

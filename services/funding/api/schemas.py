@@ -1,12 +1,12 @@
 """Request bodies of the funding API (responses are the application's views)."""
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.v1 import ApplicantKind, Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.money import EuroCents
+from shared.text import Day, Line, Text
 
 Note = Field(None, max_length=2000, description="why: the reason for this step")
 
@@ -14,23 +14,23 @@ Note = Field(None, max_length=2000, description="why: the reason for this step")
 class Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    note: str | None = Note
+    note: Text | None = Note
 
 
 class ProjectPropose(Command):
     region_id: RegionId
-    title: str = Field(min_length=3, max_length=300)
-    purpose: str = Field(min_length=3, max_length=4000)
-    applicant_name: str = Field(min_length=2, max_length=300, description="a legal person")
+    title: Line = Field(min_length=3, max_length=300)
+    purpose: Text = Field(min_length=3, max_length=4000)
+    applicant_name: Line = Field(min_length=2, max_length=300, description="a legal person")
     applicant_kind: ApplicantKind
-    contact_person: str | None = Field(
+    contact_person: Line | None = Field(
         None, max_length=200, description="personal data: kept inside funding, never published"
     )
     handlungsfeld: Handlungsfeld
     fund: Fund
     location_ags: Kreisschluessel
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     total_cost_cents: EuroCents
     eligible_cost_cents: EuroCents
     kind: Literal["project", "study"] = "project"
@@ -38,14 +38,14 @@ class ProjectPropose(Command):
 
 class PriorityCheck(Command):
     passed: bool = Field(description="no other programme comes first")
-    other_programme: str | None = Field(None, max_length=300)
+    other_programme: Line | None = Field(None, max_length=300)
 
 
 class Vote(Command):
     votes_for: int = Field(ge=0, le=200)
     votes_against: int = Field(ge=0, le=200)
     abstentions: int = Field(0, ge=0, le=200)
-    voted_on: date
+    voted_on: Day
 
 
 class Step(Command):
@@ -53,18 +53,18 @@ class Step(Command):
 
 
 class Approval(Command):
-    decided_on: date | None = Field(
+    decided_on: Day | None = Field(
         None, description="date on the grant notice (Bewilligungsbescheid); today if left out"
     )
 
 
 class Refusal(Command):
-    note: str = Field(min_length=3, max_length=2000, description="why the grant is refused")
+    note: Text = Field(min_length=3, max_length=2000, description="why the grant is refused")
 
 
 class Reduction(Command):
     grant_cents: EuroCents = Field(description="the grant after the reduction")
-    note: str = Field(min_length=3, max_length=2000)
+    note: Text = Field(min_length=3, max_length=2000)
 
 
 class PaymentRequest(Command):
@@ -77,7 +77,7 @@ class Disbursement(Command):
 
 class Recovery(Command):
     amount_cents: EuroCents
-    note: str = Field(min_length=3, max_length=2000)
+    note: Text = Field(min_length=3, max_length=2000)
 
 
 class ProofOfUse(Command):
@@ -85,4 +85,4 @@ class ProofOfUse(Command):
 
 
 class Erasure(Command):
-    note: str = Field(min_length=3, max_length=2000, description="why, e.g. the legal ground")
+    note: Text = Field(min_length=3, max_length=2000, description="why, e.g. the legal ground")

@@ -4,7 +4,6 @@ Every event names its project and region; the money events also name the fund, s
 budget of a region and fund is the sum of its money events. Amounts are euro cents.
 """
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -14,6 +13,7 @@ from pydantic import Field
 from shared.events.base import PublicEvent, contract
 from shared.events.v1.common import Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.money import EuroCents
+from shared.text import MAX_COUNT, Day, Line, Text
 
 ApplicantKind = Literal[
     "municipality",
@@ -32,7 +32,7 @@ ApplicantKind = Literal[
 class ProjectEvent(PublicEvent):
     project_id: UUID
     region_id: RegionId
-    note: str | None = Field(None, description="why: the reason given with the step")
+    note: Text | None = Field(None, description="why: the reason given with the step")
 
 
 class MoneyEvent(ProjectEvent):
@@ -49,16 +49,16 @@ class ProjectProposedV1(PublicEvent):
 
     project_id: UUID
     region_id: RegionId
-    operation_code: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    purpose: str
-    applicant_name: str = Field(description="legal person only; never a natural person's name")
-    applicant_kind: str
+    operation_code: Line = Field(min_length=1)
+    title: Line = Field(min_length=1)
+    purpose: Text
+    applicant_name: Line = Field(description="legal person only; never a natural person's name")
+    applicant_kind: Line
     handlungsfeld: Handlungsfeld
     fund: Fund
     location_ags: Kreisschluessel
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     total_cost_cents: EuroCents
     eligible_cost_cents: EuroCents
     kind: Literal["project", "study"]
@@ -72,14 +72,14 @@ class PriorityCheckRecordedV1(ProjectEvent):
     version = 1
 
     outcome: Literal["passed", "other_programme_first"]
-    other_programme: str | None = None
+    other_programme: Line | None = None
 
 
 class VoteEvent(ProjectEvent):
-    votes_for: int = Field(ge=0)
-    votes_against: int = Field(ge=0)
-    abstentions: int = Field(ge=0)
-    voted_on: date
+    votes_for: int = Field(ge=0, le=MAX_COUNT)
+    votes_against: int = Field(ge=0, le=MAX_COUNT)
+    abstentions: int = Field(ge=0, le=MAX_COUNT)
+    voted_on: Day
 
 
 @contract
@@ -119,7 +119,7 @@ class FundsCommittedV1(PublicEvent):
     amount_cents: EuroCents
     eligible_cost_cents: EuroCents
     funding_rate: Decimal = Field(ge=0, le=1, decimal_places=2)
-    note: str | None = None
+    note: Text | None = None
 
 
 @contract
@@ -137,7 +137,7 @@ class PaymentRequestedV1(MoneyEvent):
     name = "PaymentRequested"
     version = 1
 
-    request_no: int = Field(ge=1)
+    request_no: int = Field(ge=1, le=MAX_COUNT)
     declared_expenditure_cents: EuroCents
 
 

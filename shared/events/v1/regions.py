@@ -4,7 +4,6 @@ Where the ministry's data does not say something (a date, a fund split, the lead
 the field is null and a note says so: nothing is invented.
 """
 
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.events.base import PublicEvent, contract
 from shared.events.v1.common import ArL, Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.money import EuroCents
+from shared.text import Day, Line, Text
 
 MemberKind = Literal["landkreis", "kreisfreie_stadt", "region", "gemeinde", "other"]
 SeatKind = Literal["municipal", "economic_social_partner", "arl"]
@@ -25,8 +25,8 @@ class ProgrammeOpenedV1(PublicEvent):
     name = "ProgrammeOpened"
     version = 1
 
-    programme_id: str = Field(min_length=1)
-    programme_name: str = Field(min_length=1)
+    programme_id: Line = Field(min_length=1)
+    programme_name: Line = Field(min_length=1)
     envelope_cents: EuroCents
     funds: list[Fund]
 
@@ -39,19 +39,19 @@ class RegionRecognisedV1(PublicEvent):
     version = 1
 
     region_id: RegionId
-    region_name: str = Field(min_length=1)
+    region_name: Line = Field(min_length=1)
     arl: ArL
-    recognised_on: date | None = Field(description="date of recognition; null where not published")
+    recognised_on: Day | None = Field(description="date of recognition; null where not published")
     announced_budget_cents: EuroCents | None = Field(
         None, description="the regional budget announced with the recognition, where published"
     )
-    notes: list[str] = Field(default_factory=list, description="what was not published, and why")
+    notes: list[Text] = Field(default_factory=list, description="what was not published, and why")
 
 
 class DistrictMember(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    name: str = Field(min_length=1)
+    name: Line = Field(min_length=1)
     kind: MemberKind
     kreisschluessel: Kreisschluessel | None = Field(
         description="for Landkreise, kreisfreie Städte and the Region Hannover; null otherwise"
@@ -67,8 +67,8 @@ class MembersRecordedV1(PublicEvent):
 
     region_id: RegionId
     members: list[DistrictMember] = Field(min_length=1)
-    lead_partner: str | None = Field(description="name of the lead partner; null if unpublished")
-    note: str | None = None
+    lead_partner: Line | None = Field(description="name of the lead partner; null if unpublished")
+    note: Text | None = None
 
 
 @contract
@@ -80,7 +80,7 @@ class ZukunftskonzeptAdoptedV1(PublicEvent):
 
     region_id: RegionId
     handlungsfelder: list[Handlungsfeld] = Field(min_length=1, max_length=2)
-    adopted_on: date | None
+    adopted_on: Day | None
 
 
 class SteeringGroupSeat(BaseModel):
@@ -88,9 +88,9 @@ class SteeringGroupSeat(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    organisation: str = Field(min_length=1)
+    organisation: Line = Field(min_length=1)
     kind: SeatKind
-    function: str | None = None
+    function: Line | None = None
 
 
 @contract
@@ -102,7 +102,7 @@ class SteeringGroupConstitutedV1(PublicEvent):
 
     region_id: RegionId
     seats: list[SteeringGroupSeat] = Field(min_length=1)
-    constituted_on: date | None
+    constituted_on: Day | None
 
 
 @contract
@@ -113,10 +113,10 @@ class RegionalManagementEstablishedV1(PublicEvent):
     version = 1
 
     region_id: RegionId
-    host_organisation: str = Field(min_length=1)
+    host_organisation: Line = Field(min_length=1)
     annual_grant_cents: EuroCents
     annual_cap_cents: EuroCents
-    established_on: date | None
+    established_on: Day | None
 
 
 @contract
@@ -132,7 +132,7 @@ class BudgetAllocatedV1(PublicEvent):
     basis: BudgetBasis = Field(
         description="published figure, derived by a documented rule, or the ministry's decision"
     )
-    note: str | None = None
+    note: Text | None = None
 
 
 @contract
@@ -146,4 +146,4 @@ class BudgetAdjustedV1(PublicEvent):
     fund: Fund
     previous_cents: EuroCents
     amount_cents: EuroCents
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
