@@ -115,9 +115,16 @@ class ServiceClient:
 
     # requests -------------------------------------------------------------------------
 
-    def get(self, path: str, into: type[T], **params: Any) -> T:
+    def get(self, path: str, into: type[T], *, every_page: bool = True, **params: Any) -> T:
+        """A resource; of a list, every page (following the Link header's next page)
+        unless `every_page` is off."""
         query = {k: v for k, v in params.items() if v is not None}
-        return self._parse(self._send("GET", path, params=query), into)
+        response = self._send("GET", path, params=query)
+        body = None if response.status_code == 204 else response.json()
+        while every_page and isinstance(body, list) and "next" in response.links:
+            response = self._send("GET", response.links["next"]["url"])
+            body.extend(response.json())
+        return TypeAdapter(into).validate_python(body)
 
     def command(
         self,
@@ -131,7 +138,9 @@ class ServiceClient:
             body.model_dump(mode="json", exclude_none=True) if isinstance(body, BaseModel) else body
         )
         key = idempotency_key or str(uuid.uuid4())
-        return self._parse(self._send("POST", path, json=payload, key=key), into)
+        response = self._send("POST", path, json=payload, key=key)
+        answer = None if response.status_code == 204 else response.json()
+        return TypeAdapter(into).validate_python(answer)
 
     def _send(
         self,
@@ -173,11 +182,6 @@ class ServiceClient:
     def _error(self, method: str, path: str, response: httpx.Response) -> ServiceError:
         kind = ERRORS.get(response.status_code, ServiceError)
         return kind(self.service, method, path, response.status_code, _detail(response))
-
-    @staticmethod
-    def _parse(response: httpx.Response, into: type[T]) -> T:
-        body = None if response.status_code == 204 else response.json()
-        return TypeAdapter(into).validate_python(body)
 
 
 def _give_up(state: RetryCallState) -> None:

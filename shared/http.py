@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shared.errors import DomainError
 from shared.kafka import KafkaAccess
 from shared.territory import BERLIN
+from shared.text import EARLIEST, LATEST
 
 log = logging.getLogger(__name__)
 
@@ -144,15 +145,22 @@ def add_health(
 
 
 def parse_as_of(text: str) -> datetime:
-    """A date (the end of that day, German time) or an ISO date-time (German time if naive)."""
+    """A date (the end of that day, German time) or an ISO date-time (German time if naive),
+    within the years the system can hold (shared/text.py)."""
+    problem = (
+        f"as_of: {text!r} is neither a date (2026-01-31) nor an ISO date-time "
+        "(2026-01-31T12:00:00+01:00)"
+    )
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day, time.max, tzinfo=BERLIN).astimezone(UTC)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise DomainError(
-            f"as_of: {text!r} is neither a date (2026-01-31) nor an ISO date-time "
-            "(2026-01-31T12:00:00+01:00)"
-        ) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)).astimezone(UTC)
+            moment = datetime.combine(day, time.max, tzinfo=BERLIN)
+        else:
+            moment = datetime.fromisoformat(text)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+        if not EARLIEST <= moment.date() <= LATEST:
+            problem = f"as_of: {text!r} must lie between {EARLIEST} and {LATEST}"
+            raise ValueError(problem)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise DomainError(problem) from None

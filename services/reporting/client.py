@@ -44,7 +44,11 @@ class ReportingClient(ServiceClient):
         return self.get(f"/projects/{project_id}", ProjectRow)
 
     def audit_events(self, aggregate_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
-        return self.get("/audit/events", list[AuditEntry], aggregate_id=aggregate_id, limit=limit)
+        """The first `limit` entries, in order of time."""
+        return self.get(
+            "/audit/events", list[AuditEntry], every_page=False, aggregate_id=aggregate_id,
+            limit=limit,
+        )  # fmt: skip
 
     def operations(self) -> list[dict[str, Any]]:
         """The list of operations (Art. 49(3) CPR) as JSON rows."""

@@ -173,3 +173,15 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_result(
         for p in a.client.get("/regions/heidefinition/projects", headers=NBANK).json()
     ]
     assert codes == ["ZRN-HEIDEFINITION-0001", "ZRN-HEIDEFINITION-0002"]
+
+
+def test_a_regions_projects_page_by_page(api: tuple[Api, str]) -> None:
+    a, _ = api
+    for title in ("Zweites Vorhaben", "Drittes Vorhaben"):
+        assert a.post("/projects", {**PROPOSAL, "title": title}, RM).status_code == 201
+    first = a.get("/regions/heidefinition/projects?limit=2")
+    assert len(first.json()) == 2 and "next" in first.links
+    rest = a.get(first.links["next"]["url"])
+    assert len(rest.json()) == 1 and "next" not in rest.links
+    codes = [p["operation_code"] for p in first.json() + rest.json()]
+    assert codes == sorted(set(codes))

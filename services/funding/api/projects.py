@@ -21,6 +21,7 @@ from shared.es import meta
 from shared.events import CloudEvent
 from shared.events.base import Actor
 from shared.idempotency import IdempotencyKey, for_request
+from shared.pages import LargePages, Pages
 from shared.sync import run_sync
 
 router = APIRouter(tags=["projects"])
@@ -56,14 +57,19 @@ async def get_project(project_id: UUID, app: App, _: ProjectReader) -> ProjectSt
 
 
 @router.get("/projects/{project_id}/history", summary="Every step, with who, when and why")
-async def project_history(project_id: UUID, app: App, _: ProjectReader) -> list[CloudEvent]:
+async def project_history(
+    project_id: UUID, app: App, _: ProjectReader, page: Pages
+) -> list[CloudEvent]:
     events = await run_sync(app.project_history, project_id)
-    return [ce for e in events for ce in to_public(e)]
+    return page.of((ce for e in events for ce in to_public(e)), lambda ce: (ce.sequence,))
 
 
-@router.get("/regions/{region_id}/projects", summary="A region's projects")
-async def region_projects(region_id: str, app: App, _: Reader) -> list[ProjectState]:
-    return await run_sync(app.region_projects, region_id)
+@router.get("/regions/{region_id}/projects", summary="A region's projects, by operation code")
+async def region_projects(
+    region_id: str, app: App, _: Reader, page: LargePages
+) -> list[ProjectState]:
+    projects = await run_sync(app.region_projects, region_id)
+    return page.of(projects, lambda p: (p.operation_code,))
 
 
 @router.get("/regions/{region_id}/budgets", summary="A region's budget ledger per fund")

@@ -11,6 +11,7 @@ from services.regions.application.views import RegionState
 from shared.es import meta
 from shared.events import CloudEvent
 from shared.http import parse_as_of
+from shared.pages import Pages
 from shared.sync import run_sync
 
 router = APIRouter(prefix="/regions", tags=["regions"])
@@ -32,9 +33,9 @@ async def recognise_region(
     )
 
 
-@router.get("", summary="All recognised regions")
-async def list_regions(app: App, _: PublicReader) -> list[RegionState]:
-    return await run_sync(app.list_regions)
+@router.get("", summary="All recognised regions, by id")
+async def list_regions(app: App, _: PublicReader, page: Pages) -> list[RegionState]:
+    return page.of(await run_sync(app.list_regions), lambda r: (r.region_id,))
 
 
 @router.get("/{region_id}", summary="A region's state, now or as it was recorded at a past time")
@@ -58,6 +59,8 @@ async def get_region(
     "/{region_id}/history",
     summary="Every event of the region, oldest first, with who and when",
 )
-async def region_history(region_id: str, app: App, _: HistoryReader) -> list[CloudEvent]:
+async def region_history(
+    region_id: str, app: App, _: HistoryReader, page: Pages
+) -> list[CloudEvent]:
     events = await run_sync(app.history, region_id)
-    return [ce for e in events for ce in to_public(e)]
+    return page.of((ce for e in events for ce in to_public(e)), lambda ce: (ce.sequence,))

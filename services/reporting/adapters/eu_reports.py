@@ -136,12 +136,23 @@ def _plain(v: Any) -> Any:
     return v
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """Text as text in a spreadsheet: a leading apostrophe keeps it from being a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def as_csv(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([key for key, _ in columns])
     for r in as_json(rows):
-        writer.writerow(["" if r[key] is None else r[key] for key, _ in columns])
+        writer.writerow(["" if r[key] is None else inert(r[key]) for key, _ in columns])
     return out.getvalue()
 
 
@@ -155,6 +166,9 @@ def as_xlsx(title: str, rows: list[dict[str, Any]], columns: list[tuple[str, str
         cell.font = Font(bold=True)
     for r in rows:
         sheet.append([r[key] for key, _ in columns])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
     for i, (key, heading) in enumerate(columns, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = max(12, min(60, len(heading) + 2))

@@ -4,13 +4,14 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from services.reporting.api.regions import Pool
 from shared.auth import allow
 from shared.events import types_of, v1
 from shared.events.base import Actor
+from shared.pages import Key, LargePages, Pages, key_args
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 # Who did what is for those who oversee the programme, not for agencies or the regions.
@@ -31,22 +32,38 @@ class AuditEntry(BaseModel):
     data: dict[str, Any]
 
 
-@router.get("/events", summary="Public events in order, optionally of one aggregate")
+ENTRY = (
+    "SELECT event_id::text, type, subject, aggregate_id, sequence, time, actor_role, "
+    "actor_subject, correlation_id, causation_id, data::text AS data FROM audit_log "
+)
+# In order of time, page by page: the key of the last entry of a page is the cursor.
+AFTER = "($1::timestamptz IS NULL OR (time, aggregate_id, sequence) > ($1, $2::text, $3::int)) "
+ORDER = "ORDER BY time, aggregate_id, sequence LIMIT $4"
+
+
+def entry_key(e: AuditEntry) -> Key:
+    return (e.time.isoformat(), e.aggregate_id, e.sequence)
+
+
+def entries(rows: list[Any]) -> list[AuditEntry]:
+    return [AuditEntry(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]
+
+
+@router.get(
+    "/events",
+    summary="Public events in order of time, optionally of one aggregate; the next page is "
+    "in the Link header",
+)
 async def events(
-    db: Pool,
-    _: AuditReader,
-    aggregate_id: str | None = None,
-    limit: int = Query(100, ge=1, le=1000),
+    db: Pool, _: AuditReader, page: Pages, aggregate_id: str | None = None
 ) -> list[AuditEntry]:
     rows = await db.fetch(
-        "SELECT event_id::text, type, subject, aggregate_id, sequence, time, actor_role, "
-        "actor_subject, correlation_id, causation_id, data::text AS data FROM audit_log "
-        "WHERE $1::text IS NULL OR aggregate_id = $1 "
-        "ORDER BY time, aggregate_id, sequence LIMIT $2",
+        f"{ENTRY} WHERE {AFTER} AND ($5::text IS NULL OR aggregate_id = $5) {ORDER}",
+        *key_args(page, datetime, str, int),
+        page.limit + 1,
         aggregate_id,
-        limit,
     )
-    return [AuditEntry(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]
+    return page.rows(entries(rows), entry_key)
 
 
 MONEY_TYPES = [
@@ -62,21 +79,16 @@ MONEY_TYPES = [
     "recovery against it, in order",
 )
 async def budget_history(
-    region_id: str,
-    fund: v1.Fund,
-    db: Pool,
-    _: AuditReader,
-    limit: int = Query(1000, ge=1, le=10_000),
+    region_id: str, fund: v1.Fund, db: Pool, _: AuditReader, page: LargePages
 ) -> list[AuditEntry]:
     allocations = [v1.BudgetAllocatedV1.event_type(), v1.BudgetAdjustedV1.event_type()]
     rows = await db.fetch(
-        "SELECT event_id::text, type, subject, aggregate_id, sequence, time, actor_role, "
-        "actor_subject, correlation_id, causation_id, data::text AS data FROM audit_log "
-        "WHERE data->>'region_id' = $1 AND data->>'fund' = $2 AND type = ANY($3::text[]) "
-        "ORDER BY time, aggregate_id, sequence LIMIT $4",
+        f"{ENTRY} WHERE {AFTER} AND data->>'region_id' = $5 AND data->>'fund' = $6 "
+        f"AND type = ANY($7::text[]) {ORDER}",
+        *key_args(page, datetime, str, int),
+        page.limit + 1,
         region_id,
         fund,
         [*allocations, *MONEY_TYPES],
-        limit,
     )
-    return [AuditEntry(**{**dict(r), "data": json.loads(r["data"])}) for r in rows]
+    return page.rows(entries(rows), entry_key)

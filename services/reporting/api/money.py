@@ -14,6 +14,7 @@ from services.reporting.api.regions import Pool, PublicReader
 from shared.errors import NotFound
 from shared.events import v1
 from shared.http import parse_as_of
+from shared.pages import LargePages, key_args
 
 router = APIRouter(tags=["money"])
 
@@ -153,14 +154,19 @@ FROM (
     GROUP BY 1
 ) AS days
 WINDOW w AS (ORDER BY day)
-ORDER BY day
 """
 
 
 @router.get("/timeline", summary="Commitments and payments over time (cumulative, per day)")
 async def timeline(
-    db: Pool, _: PublicReader, region_id: str | None = None, as_of: AsOf = None
+    db: Pool, _: PublicReader, page: LargePages, region_id: str | None = None, as_of: AsOf = None
 ) -> list[Day]:
     moment = parse_as_of(as_of) if as_of else datetime.now(UTC)
-    rows = await db.fetch(TIMELINE, moment, region_id)
-    return [Day(**dict(r)) for r in rows]
+    rows = await db.fetch(
+        f"SELECT * FROM ({TIMELINE}) AS t WHERE $3::date IS NULL OR day > $3 ORDER BY day LIMIT $4",
+        moment,
+        region_id,
+        *key_args(page, date),
+        page.limit + 1,
+    )
+    return page.rows([Day(**dict(r)) for r in rows], lambda d: (d.day.isoformat(),))

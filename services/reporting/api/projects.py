@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from services.reporting.adapters.figures import models_as_of
@@ -17,6 +17,7 @@ from shared.errors import NotFound
 from shared.events.base import Actor
 from shared.events.v1 import Fund, Handlungsfeld
 from shared.http import parse_as_of
+from shared.pages import LargePages, key_args
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 Reader = Annotated[Actor, Depends(allow(*NON_PUBLIC_READERS))]
@@ -54,7 +55,7 @@ LIST = (
     f"SELECT {COLUMNS} FROM project_view "
     "WHERE ($1::text IS NULL OR region_id = $1) AND ($2::text IS NULL OR stage = $2) "
     "AND ($3::text IS NULL OR fund = $3) AND ($4::text IS NULL OR handlungsfeld = $4) "
-    "ORDER BY operation_code LIMIT $5"
+    "AND ($6::text IS NULL OR operation_code > $6) ORDER BY operation_code LIMIT $5"
 )
 
 
@@ -63,17 +64,17 @@ async def list_projects(
     request: Request,
     db: Pool,
     actor: Reader,
+    page: LargePages,
     region_id: str | None = None,
     stage: str | None = None,
     fund: Fund | None = None,
     handlungsfeld: Handlungsfeld | None = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
     as_of: AsOf = None,
 ) -> list[ProjectRow]:
     if actor.role in REGIONAL_ROLES:
         region_id = region_id or actor.region_id
         check_own_region(actor, region_id or "")
-    args = (region_id, stage, fund, handlungsfeld, limit)
+    args = (region_id, stage, fund, handlungsfeld, page.limit + 1, *key_args(page, str))
     if as_of:
         moment = parse_as_of(as_of)
         async with (
@@ -83,7 +84,7 @@ async def list_projects(
             rows = await conn.fetch(LIST, *args)
     else:
         rows = await db.fetch(LIST, *args)
-    return [ProjectRow(**dict(r)) for r in rows]
+    return page.rows([ProjectRow(**dict(r)) for r in rows], lambda p: (p.operation_code,))
 
 
 @router.get("/{project_id}", summary="One project's current state")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from shared.auth import EVERYONE, allow
 from shared.errors import NotFound
 from shared.events.base import Actor
+from shared.pages import Pages, key_args
 
 router = APIRouter(prefix="/regions", tags=["regions"])
 
@@ -31,10 +32,15 @@ class RegionRow(BaseModel):
     recognised_by: str
 
 
-@router.get("", summary="All recognised regions")
-async def list_regions(db: Pool, _: PublicReader) -> list[RegionRow]:
-    rows = await db.fetch("SELECT * FROM region_view ORDER BY name")
-    return [RegionRow(**dict(r)) for r in rows]
+@router.get("", summary="All recognised regions, by name")
+async def list_regions(db: Pool, _: PublicReader, page: Pages) -> list[RegionRow]:
+    rows = await db.fetch(
+        "SELECT * FROM region_view WHERE $1::text IS NULL OR (name, region_id) > ($1, $2::text) "
+        "ORDER BY name, region_id LIMIT $3",
+        *key_args(page, str, str),
+        page.limit + 1,
+    )
+    return page.rows([RegionRow(**dict(r)) for r in rows], lambda r: (r.name, r.region_id))
 
 
 @router.get("/{region_id}", summary="One recognised region")

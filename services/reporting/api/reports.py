@@ -1,7 +1,6 @@
 """HTTP resource /reports: the EU list of operations and the Art. 42 financial tables,
 as JSON, CSV (list of operations) or XLSX, downloadable."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +16,7 @@ from services.reporting.adapters.eu_reports import (
     list_of_operations,
 )
 from services.reporting.api.regions import Pool, PublicReader
+from shared.text import Day
 
 router = APIRouter(prefix="/reports", tags=["EU reports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +51,7 @@ async def operations(
 async def art42(
     request: Request,
     _: PublicReader,
-    cutoff: Annotated[date, Query(description="a transmission date, e.g. 2026-01-31")],
+    cutoff: Annotated[Day, Query(description="a transmission date, e.g. 2026-01-31")],
     format: Literal["json", "xlsx"] = "json",
 ) -> Response:
     async with request.app.state.as_of_pool.acquire() as conn:
