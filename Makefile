@@ -52,5 +52,5 @@ bench:          ## benchmarks (on demand; figures go to docs/benchmarks.md)
 contracts:      ## publish the event schemas and the AsyncAPI document (refuses breaking changes)
 	uv run --frozen python -m shared.contracts
 
-compose-check:
-	docker-compose config -q
+compose-check:  ## docker-compose.yml is valid (with a fresh set of secrets)
+	./deploy/compose/secrets.sh > var/compose.env && docker-compose --env-file var/compose.env config -q

@@ -3,6 +3,8 @@
 # Ctrl-C stops the services; `make stop` also stops PostgreSQL and Kafka.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+# A development system: development passwords and signing key (refused in production).
+export ZR_ENVIRONMENT="${ZR_ENVIRONMENT:-development}"
 
 "$ROOT/deploy/bootstrap.sh"
 "$ROOT/deploy/postgres.sh" start

@@ -11,7 +11,12 @@ say "docker-compose.yml is valid (docker-compose config -q)"
 if ! command -v docker-compose >/dev/null; then
   if is_root; then apt_install docker-compose; else say "docker-compose not installed: compose check left out"; fi
 fi
-if command -v docker-compose >/dev/null; then docker-compose config -q; fi
+if command -v docker-compose >/dev/null; then
+  # Every secret is required: without them compose refuses; with a fresh set it is valid.
+  if docker-compose config -q >/dev/null 2>&1; then fail "docker-compose.yml runs without its secrets"; fi
+  "$ROOT/deploy/compose/secrets.sh" >"$VAR/compose.env"
+  docker-compose --env-file "$VAR/compose.env" config -q
+fi
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium for the dashboard's browser test"
   apt_install chromium

@@ -20,6 +20,10 @@ from pydantic import BaseModel
 from shared.errors import DomainError
 from shared.es import stable_id
 
+# Marks a request field that holds personal data: Field(..., json_schema_extra=PERSONAL_DATA)
+PERSONAL = "x-personal-data"
+PERSONAL_DATA: dict[str, Any] = {PERSONAL: True}
+
 
 class IdempotencyKeyReused(DomainError):
     """The key was used before for a different request (HTTP 422)."""
@@ -91,12 +95,22 @@ def for_request(
         return Idempotency.of(key, caller, command, {})
     # What was asked, without defaults: a field added to a command later (with a default)
     # does not make a retry of an earlier request look different. Records made before
-    # this rule fingerprinted every field; they are still recognised.
-    everything = body.model_dump(mode="json")
+    # this rule fingerprinted every field; they are still recognised. Personal data is
+    # never part of a fingerprint: a hash of a name outlives the name's erasure.
+    private = personal_fields(type(body))
+    everything = body.model_dump(mode="json", exclude=private)
     legacy = (everything, {k: v for k, v in everything.items() if v is not None})
-    return Idempotency.of(
-        key, caller, command, body.model_dump(mode="json", exclude_defaults=True), *legacy
-    )
+    asked = body.model_dump(mode="json", exclude_defaults=True, exclude=private)
+    return Idempotency.of(key, caller, command, asked, *legacy)
+
+
+def personal_fields(model: type[BaseModel]) -> set[str]:
+    """The fields of a request that hold personal data (marked with `PERSONAL_DATA`)."""
+    return {
+        name
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get(PERSONAL)
+    }
 
 
 def _fingerprint(command: str, args: dict[str, Any]) -> str:

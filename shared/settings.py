@@ -1,12 +1,19 @@
 """Settings base of every service: Kafka, its own PostgreSQL database, topics, HTTP.
 
 Each service subclasses `ServiceSettings` with its own env prefix (REGIONS_, FUNDING_,
-REPORTING_). The eventsourcing `env` is derived here, never read ad hoc.
+REPORTING_). Two settings belong to the whole deployment and are read by every service
+and tool under one name: ZR_ENVIRONMENT and ZR_JWT_SECRET. The eventsourcing `env` is
+derived here, never read ad hoc.
+
+Production refuses to start with a secret that appears in the repository (the
+development passwords of the deploy scripts and compose, the development signing key),
+naming the setting.
 """
 
+import os
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.kafka import KafkaAccess
@@ -15,12 +22,24 @@ from shared.kafka import KafkaAccess
 DEV_PG_PASSWORD = "zr-dev-password"  # noqa: S105
 # The signing key for bearer tokens in development and tests; refused in production.
 DEV_JWT_SECRET = "zr-development-signing-key-never-use-in-production"  # noqa: S105
+# Every secret written in the repository (deploy scripts, compose, tests); deploy/kafka.sh
+# gives each Kafka user "<user>-dev-password".
+DEVELOPMENT_SECRETS = frozenset({DEV_PG_PASSWORD, DEV_JWT_SECRET})
+DEVELOPMENT_SUFFIX = "-dev-password"
+# Read under one name for the whole deployment, never with a service's prefix.
+SYSTEM_WIDE = {"environment": "ZR_ENVIRONMENT", "jwt_secret": "ZR_JWT_SECRET"}
+
+
+def from_the_repository(secret: str) -> bool:
+    return secret in DEVELOPMENT_SECRETS or secret.endswith(DEVELOPMENT_SUFFIX)
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
-    environment: Literal["development", "test", "production"] = "development"
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias="zr_environment"
+    )
     service_name: str = "zr"
 
     http_host: str = "127.0.0.1"
@@ -43,9 +62,7 @@ class ServiceSettings(BaseSettings):
     pg_database: str = "zr"
 
     # Bearer tokens: one key shared by all services (ZR_JWT_SECRET), HS256.
-    jwt_secret: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("jwt_secret", "zr_jwt_secret")
-    )
+    jwt_secret: SecretStr | None = Field(None, validation_alias="zr_jwt_secret")
     jwt_audience: str = "zukunftsregionen"
 
     aggregate_cache_size: int = 10_000
@@ -55,16 +72,30 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_dev_secrets_in_production(self) -> "ServiceSettings":
-        if self.environment == "production" and (
-            self.pg_password.get_secret_value() == DEV_PG_PASSWORD
-        ):
-            raise ValueError("pg_password must be set explicitly in production")
-        if self.environment == "production" and self.kafka_password is None:
-            raise ValueError("kafka_password must be set in production (no development password)")
-        if self.environment == "production" and self.jwt_secret is None:
-            raise ValueError("ZR_JWT_SECRET must be set in production (no default signing key)")
+        prefix = str(self.model_config.get("env_prefix", "")).upper()
+        for field, name in SYSTEM_WIDE.items():
+            prefixed = f"{prefix}{field.upper()}"
+            if prefix and prefixed != name and prefixed in os.environ:
+                raise ValueError(
+                    f"{prefixed} is not read: {name} is one setting for every service and tool"
+                )
         if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
             raise ValueError("ZR_JWT_SECRET must be at least 32 characters long")
+        if self.environment != "production":
+            return self
+        secrets = {
+            f"{prefix}PG_PASSWORD": self.pg_password,
+            f"{prefix}KAFKA_PASSWORD": self.kafka_password,
+            "ZR_JWT_SECRET": self.jwt_secret,
+        }
+        for name, secret in secrets.items():
+            if secret is None:
+                raise ValueError(f"{name} must be set in production (there is no default)")
+            if from_the_repository(secret.get_secret_value()):
+                raise ValueError(
+                    f"{name} is a development value from the repository; production needs "
+                    "a secret of its own"
+                )
         return self
 
     @property

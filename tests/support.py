@@ -63,7 +63,7 @@ def service_env(prefix: str, database: str, topic_prefix: str, **extra: Any) -> 
             f"{prefix}_PG_PORT": str(PG["port"]),
             f"{prefix}_TOPIC_PREFIX": topic_prefix,
             f"{prefix}_KAFKA_BOOTSTRAP": KAFKA,
-            f"{prefix}_ENVIRONMENT": "test",
+            "ZR_ENVIRONMENT": "test",
         }
     )
     env.update({f"{prefix}_{k.upper()}": str(v) for k, v in extra.items()})

@@ -93,7 +93,7 @@ OPEN = {"/health"}
 
 @pytest.fixture
 def regions_client(fresh_database: str) -> Iterator[TestClient]:
-    settings = RegionsSettings(pg_database=fresh_database, run_relay=False, environment="test")
+    settings = RegionsSettings(pg_database=fresh_database, run_relay=False, zr_environment="test")
     with TestClient(regions_api(regions_bootstrap(settings))) as client:
         ministry = support.bearer("ministry")
         assert client.post("/programme", json={"envelope_cents": 100}, headers=ministry).is_success
@@ -114,7 +114,7 @@ def reporting_client(second_database: str) -> Iterator[TestClient]:
 def funding_client(fresh_database: str) -> Iterator[tuple[TestClient, str]]:
     """Funding with HeiDefinition learnt from the regions' events, and one project in it."""
     settings = FundingSettings(
-        pg_database=fresh_database, run_relay=False, run_consumer=False, environment="test"
+        pg_database=fresh_database, run_relay=False, run_consumer=False, zr_environment="test"
     )
     service = funding_bootstrap(settings)
     feed(service.app, list(public_events(regions_world())))
@@ -171,7 +171,7 @@ def test_the_regions_service_lets_each_role_do_only_its_part(regions_client: Tes
     walk(regions_client, REGIONS)
     # Nothing the matrix sent changed anything.
     listed = regions_client.get("/regions", headers=support.bearer("agency")).json()
-    assert [(r["region_id"], r["version"]) for r in listed] == [(OWN_REGION, 1), (OTHER_REGION, 1)]
+    assert [(r["region_id"], r["version"]) for r in listed] == [(OTHER_REGION, 1), (OWN_REGION, 1)]
 
 
 def test_the_reporting_service_lets_each_role_read_only_its_part(

@@ -82,18 +82,18 @@ def test_regional_roles_need_their_region_and_others_have_none() -> None:
 def test_there_is_no_default_signing_key_in_production() -> None:
     with pytest.raises(ValidationError, match="ZR_JWT_SECRET must be set in production"):
         ServiceSettings(
-            environment="production",
+            zr_environment="production",
             pg_password="a-real-password",  # type: ignore[arg-type]
             kafka_password="a-kafka-password",  # type: ignore[arg-type]
         )
     with pytest.raises(ValidationError, match="at least 32 characters"):
-        ServiceSettings(jwt_secret="short")  # type: ignore[arg-type]
+        ServiceSettings(zr_jwt_secret="short")  # type: ignore[arg-type]
     assert ServiceSettings().signing_key == DEV_JWT_SECRET
     real = ServiceSettings(
-        environment="production",
+        zr_environment="production",
         pg_password="a-real-password",  # type: ignore[arg-type]
         kafka_password="a-kafka-password",  # type: ignore[arg-type]
-        jwt_secret="p" * 40,  # type: ignore[arg-type]
+        zr_jwt_secret="p" * 40,  # type: ignore[arg-type]
     )
     assert real.signing_key == "p" * 40
 
@@ -105,11 +105,11 @@ def test_each_service_reaches_kafka_as_itself_with_no_dev_password_in_production
     assert options["sasl_mechanism"] == "SCRAM-SHA-512"
     assert options["security_protocol"] == "SASL_PLAINTEXT"
     assert options["sasl_plain_username"] == "funding"
-    with pytest.raises(ValidationError, match="kafka_password must be set in production"):
+    with pytest.raises(ValidationError, match="KAFKA_PASSWORD must be set in production"):
         ServiceSettings(
-            environment="production",
+            zr_environment="production",
             pg_password="a-real-password",  # type: ignore[arg-type]
-            jwt_secret="p" * 40,  # type: ignore[arg-type]
+            zr_jwt_secret="p" * 40,  # type: ignore[arg-type]
         )
 
 

@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.v1 import ApplicantKind, Fund, Handlungsfeld, Kreisschluessel, RegionId
+from shared.idempotency import PERSONAL_DATA
 from shared.money import EuroCents
 from shared.text import Day, Line, Text
 
@@ -24,7 +25,11 @@ class ProjectPropose(Command):
     applicant_name: Line = Field(min_length=2, max_length=300, description="a legal person")
     applicant_kind: ApplicantKind
     contact_person: Line | None = Field(
-        None, max_length=200, description="personal data: kept inside funding, never published"
+        None,
+        max_length=200,
+        description="personal data: kept inside funding (sealed), never published, never "
+        "part of an Idempotency-Key's fingerprint",
+        json_schema_extra=PERSONAL_DATA,
     )
     handlungsfeld: Handlungsfeld
     fund: Fund

@@ -90,9 +90,12 @@ class FundingApplication(ZrApplication):
         **fields: Any,
     ) -> ProjectState:
         # The contact person's name is sealed with a key of its own before any event
-        # holds it (crypto-shredding); a retried attempt keeps the same seal.
+        # holds it (crypto-shredding); a retried attempt keeps the same seal. A retried
+        # request (same Idempotency-Key) gets its first result and leaves no key behind.
+        if idem is not None and (prior := self._prior(idem)) is not None:
+            return ProjectState.model_validate(prior)
         name = fields.pop("contact_person", None)
-        fields["contact_person"] = self.vault.seal(name) if name else None
+        sealed = fields["contact_person"] = self.vault.seal(name) if name else None
 
         def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
             region = self._region(region_id)
@@ -113,7 +116,11 @@ class FundingApplication(ZrApplication):
             return project_state(project), (region, project)
 
         lock = self._locks[funding_region_id(region_id)]
-        return self._run(idem, attempt, lock)
+        # (A failed save keeps its key: the save may have committed before the failure.)
+        state = self._run(idem, attempt, lock)
+        if sealed and self._project(state.project_id).contact_person != sealed:
+            self.vault.erase(sealed)  # a concurrent retry was saved first, with its own
+        return state
 
     def advance(
         self,

@@ -90,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--token",
         default=os.environ.get("ZR_TOKEN"),
-        help="a ministry bearer token (default: ZR_TOKEN, or a development token)",
+        help="a ministry bearer token (default: ZR_TOKEN, or one signed with ZR_JWT_SECRET)",
     )
     args = parser.parse_args(argv)
-    token = args.token or development_token()
+    token = args.token or own_token()
     if token is None:
         console.print("error: give a ministry token with --token or ZR_TOKEN")
         return 2
@@ -110,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def development_token() -> str | None:
+def own_token() -> str | None:
+    """The loader runs as a job of the deployment, with its signing key (ZR_JWT_SECRET);
+    outside production the development key will do."""
     settings = RegionsSettings()
-    if settings.environment == "production":
+    if settings.environment == "production" and settings.jwt_secret is None:
         return None
     return Authenticator.of(settings).mint(role="ministry", subject="programme-loader")
 
