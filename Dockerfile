@@ -7,6 +7,8 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY shared ./shared
 COPY services ./services
+COPY contracts ./contracts
+COPY deploy/kafka/principals ./deploy/kafka/principals
 RUN uv sync --frozen --no-dev
 ENV PATH="/app/.venv/bin:$PATH"
 USER nobody

@@ -32,8 +32,11 @@ fetch_jars() {
 
 PRINCIPALS="$ROOT/deploy/kafka/principals"
 source "$ROOT/deploy/kafka/access.sh"
-# What the provisioning of users and ACLs depends on: redone when it changes.
-provision_hash() { cat "$PRINCIPALS" "$ROOT/deploy/kafka/access.sh" | sha256sum | cut -c1-16; }
+# What the provisioning of users, topics and ACLs depends on: redone when it changes.
+provision_hash() {
+  cat "$PRINCIPALS" "$ROOT/deploy/kafka/access.sh" "$ROOT/shared/provisioning.py" \
+    "$ROOT/shared/topics.py" | sha256sum | cut -c1-16
+}
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -70,22 +73,16 @@ start() {
   say "Kafka ready on 127.0.0.1:$KPORT (SASL/SCRAM-SHA-512, ACLs)"
 }
 
-tool() {  # tool CLASS ARGS...: a Kafka command-line tool, as admin
-  local class=$1; shift
-  java "${JAVA_OPTS[@]}" "$class" --bootstrap-server "127.0.0.1:$KPORT" \
-    --command-config "$KDIR/admin.properties" "$@" >>"$LOG" 2>&1
-}
-acl_tool() { tool org.apache.kafka.tools.AclCommand "$@"; }
-users_tool() { tool kafka.admin.ConfigCommand "$@"; }
-
-# Users and ACLs (deploy/kafka/access.sh), once per version of the principals and rules.
+# The deployment "zr": users, topics and least-privilege ACLs (shared/provisioning.py, as
+# the admin), once per version of the principals and rules.
 provision() {
   local want; want=$(provision_hash)
   [ "$(cat "$KDIR/data/.provisioned" 2>/dev/null)" = "$want" ] && return
-  say "Kafka: creating users and ACLs (deploy/kafka/principals)"
-  local users=""
-  [ "$(cat "$KDIR/data/.users" 2>/dev/null)" = "$want" ] || users=users
-  grant_access $users || fail "creating Kafka users or ACLs failed; see $LOG"
+  say "Kafka: provisioning users, topics and ACLs (deploy/kafka/principals, shared/provisioning.py)"
+  local users=()
+  [ "$(cat "$KDIR/data/.users" 2>/dev/null)" = "$want" ] || users=(--users)
+  (cd "$ROOT" && uv run --frozen python -m shared.provisioning --bootstrap "127.0.0.1:$KPORT" "${users[@]}") \
+    || fail "provisioning Kafka failed (see above)"
   echo "$want" >"$KDIR/data/.users"
   echo "$want" >"$KDIR/data/.provisioned"
 }
@@ -105,17 +102,7 @@ status() { if running; then say "Kafka running on $KPORT"; else say "Kafka stopp
 # Development only: stop and delete the broker's data (topics and offsets); the jars stay.
 reset() { stop; rm -rf "$KDIR/data" "$KDIR/server.properties" "$KDIR/admin.properties"; say "Kafka data deleted"; }
 
-# Agencies may read the public topics of one more deployment prefix (a second deployment
-# on the same broker, or the tests' own topics).
-grant_public() {
-  running || fail "Kafka is not running"
-  TOPIC_PREFIX="$1"
-  admin_config "$KDIR/admin.properties"
-  grant_public_read || fail "granting the agencies read on $1's public topics failed; see $LOG"
-}
-
 case "${1:-}" in
   start) start ;; stop) stop ;; status) status ;; reset) reset ;;
-  grant-public) grant_public "${2:?usage: $0 grant-public PREFIX}" ;;
-  *) echo "usage: $0 start|stop|status|reset|grant-public PREFIX" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
 esac

@@ -85,7 +85,7 @@ class ExactlyOnceConsumer(BatchConsumer):
         async with self.pool.acquire() as conn, conn.transaction():
             stored = await _lock_offsets(conn, self.group_id, records)
             fresh = [r for r in records if r.offset >= stored.get((r.topic, r.partition), -1)]
-            parsed, parked = parse(fresh)
+            parsed, parked = parse(fresh, self.owners)
             try:
                 async with conn.transaction():  # fast path: the whole batch at once
                     applied = await self._apply(conn, parsed, per_event_savepoints=False)

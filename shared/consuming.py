@@ -20,7 +20,7 @@ to a read model (`shared/consumer.py`) or as eventsourcing tracking records
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -50,6 +50,8 @@ class BatchConsumer(ABC):
     group_id: str
     topics: Sequence[str]
     dead_letter_topic: str
+    # topic -> the only source its events may have (Topics.owners); others are parked.
+    owners: Mapping[str, str] = field(default_factory=dict)
     max_records: int = 500
     retry_sleep: float = 1.0
     applied: int = 0
@@ -165,10 +167,22 @@ def first_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:
     return first
 
 
-def parse_one(record: Record) -> tuple[CloudEvent, PublicEvent | None] | str:
-    """The envelope and payload of a message that passes its contract, or why not."""
+def parse_one(
+    record: Record, owners: Mapping[str, str] | None = None
+) -> tuple[CloudEvent, PublicEvent | None] | str:
+    """The envelope and payload of a message that passes its contract and comes from the
+    topic's owner, or why not."""
     try:
         envelope = CloudEvent.from_bytes(record.value or b"")
+    except ValidationError as exc:
+        return f"invalid message: {first_errors(exc)}"
+    owner = (owners or {}).get(record.topic)
+    if owner is not None and envelope.source != owner:
+        return (
+            f"forged: an event of {envelope.source!r} on {record.topic}, where only {owner!r} "
+            "publishes"
+        )
+    try:
         model = contract_for(envelope.type)
         payload = model.model_validate(envelope.data) if model else None
     except ValidationError as exc:
@@ -176,12 +190,14 @@ def parse_one(record: Record) -> tuple[CloudEvent, PublicEvent | None] | str:
     return envelope, payload
 
 
-def parse(records: Sequence[Record]) -> tuple[list[Parsed], list[Parked]]:
+def parse(
+    records: Sequence[Record], owners: Mapping[str, str] | None = None
+) -> tuple[list[Parsed], list[Parked]]:
     """Envelope and payload of each message that passes its contract; the others parked."""
     parsed: list[Parsed] = []
     parked: list[Parked] = []
     for r in records:
-        result = parse_one(r)
+        result = parse_one(r, owners)
         if isinstance(result, str):
             parked.append(Parked(r, result))
         else:

@@ -15,7 +15,7 @@ from shared.http import add_health, install_error_handlers
 from shared.relay import OutboxRelay, Translate
 from shared.settings import ServiceSettings
 from shared.supervise import supervise
-from shared.topics import Topics, ensure_topics
+from shared.topics import require_topics
 
 A = TypeVar("A", bound=Application[Any])
 
@@ -46,7 +46,7 @@ def assemble(
 
 async def run_relay(service: EventSourcedService[Any]) -> None:
     s = service.settings
-    await ensure_topics(s.kafka, Topics(s.topic_prefix).public, s.topic_partitions)
+    await require_topics(s.kafka, [service.relay.topic])
     await supervise(f"{s.service_name} relay", service.relay.run)
 
 

@@ -1,4 +1,6 @@
-"""Topic names and their creation. Topics keep events forever (retention -1)."""
+"""Topic names, and what a service checks of them. Topics keep events forever (retention
+-1); they are created by the admin at provisioning (shared/provisioning.py), never by a
+service, which may not create topics."""
 
 from contextlib import suppress
 from dataclasses import dataclass
@@ -9,6 +11,10 @@ from aiokafka.errors import TopicAlreadyExistsError
 from shared.kafka import KafkaAccess
 
 KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
+# Who publishes on each public topic: the CloudEvents `source` of each service's events.
+# Consumers park an event on a topic whose owner is not its source.
+REGIONS_SOURCE = "/zukunftsregionen/regions"
+FUNDING_SOURCE = "/zukunftsregionen/funding"
 
 
 @dataclass(frozen=True)
@@ -27,14 +33,38 @@ class Topics:
     def public(self) -> tuple[str, ...]:
         return (self.regions_events, self.funding_events)
 
+    @property
+    def owners(self) -> dict[str, str]:
+        """Each public topic and the source of the only events it may carry."""
+        return {self.regions_events: REGIONS_SOURCE, self.funding_events: FUNDING_SOURCE}
+
     def dead_letter(self, group_id: str) -> str:
         return f"{self.prefix}.dlq.{group_id}"
+
+
+class TopicsMissing(Exception):
+    """A topic the service needs is not there (or not visible to its user)."""
+
+
+async def require_topics(kafka: KafkaAccess, names: list[str] | tuple[str, ...]) -> None:
+    """The topics a service works with exist: provisioning made them."""
+    admin = AIOKafkaAdminClient(**kafka.options())
+    await admin.start()
+    try:
+        missing = sorted(set(names) - set(await admin.list_topics()))
+    finally:
+        await admin.close()
+    if missing:
+        raise TopicsMissing(
+            f"the topics {', '.join(missing)} do not exist, or the Kafka user {kafka.username!r} "
+            "may not see them: provision the deployment (python -m shared.provisioning)"
+        )
 
 
 async def ensure_topics(
     kafka: KafkaAccess, names: list[str] | tuple[str, ...], partitions: int
 ) -> None:
-    """Create missing topics (idempotent)."""
+    """Create missing topics (idempotent), as the admin: for tests and benchmarks."""
     admin = AIOKafkaAdminClient(**kafka.options())
     await admin.start()
     try:

@@ -57,7 +57,7 @@ class TrackedConsumer(BatchConsumer):
 
     async def _one(self, r: Record) -> None:
         tracking = Tracking(source_of(r.topic, r.partition), r.offset)
-        parsed = parse_one(r)
+        parsed = parse_one(r, self.owners)
         if isinstance(parsed, str):
             await self._park(r, parsed, tracking)
             return

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import asyncpg
 import pytest
 
+from shared.provisioning import Deployment, admin_client, provision, remove
 from tests import support
 
 
@@ -69,9 +70,14 @@ def second_database(databases: Callable[[], str]) -> str:
 
 
 @pytest.fixture
-def topic_prefix(infrastructure: None) -> str:
-    # Under the deployment's prefix "zr": the services' Kafka users may use these topics.
-    return f"zrt{uuid.uuid4().hex[:10]}"
+def topic_prefix(infrastructure: None) -> Iterator[str]:
+    """A deployment of the test's own on the broker: its topics, and its users' ACLs as
+    production has them (shared/provisioning.py); removed afterwards."""
+    deployment = Deployment(f"zrt{uuid.uuid4().hex[:10]}")
+    admin = admin_client(support.ADMIN)
+    provision(admin, deployment)
+    yield deployment.prefix
+    remove(admin, deployment)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Kafka container of docker-compose.yml: the same broker as deploy/kafka.sh (KRaft,
-# SASL/SCRAM-SHA-512, ACLs from deploy/kafka/principals), on the apache/kafka image.
+# SASL/SCRAM-SHA-512, the users of deploy/kafka/principals), on the apache/kafka image.
+# Topics and ACLs come from compose's `provision` service (shared/provisioning.py).
 set -euo pipefail
 KAFKA=/opt/kafka
 DATA=/var/lib/kafka/data
@@ -29,9 +30,7 @@ fi
 
 "$KAFKA/bin/kafka-server-start.sh" "$CONFIG" &
 broker=$!
-acl_tool() { "$KAFKA/bin/kafka-acls.sh" --bootstrap-server localhost:9092 --command-config /tmp/admin.properties "$@" >/dev/null; }
-users_tool() { "$KAFKA/bin/kafka-configs.sh" --bootstrap-server localhost:9092 --command-config /tmp/admin.properties "$@" >/dev/null; }
-until acl_tool --list >/dev/null 2>&1; do sleep 1; done
-grant_access users
-touch /tmp/access-granted   # the health check waits for this
+until "$KAFKA/bin/kafka-topics.sh" --bootstrap-server localhost:9092 \
+    --command-config /tmp/admin.properties --list >/dev/null 2>&1; do sleep 1; done
+touch /tmp/broker-ready   # the health check waits for this
 wait "$broker"

@@ -11,7 +11,7 @@ from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
 from shared.service import EventSourcedService, assemble, create_service_api
 from shared.supervise import supervise
-from shared.topics import Topics, ensure_topics
+from shared.topics import Topics, require_topics
 from shared.tracked_consumer import TrackedConsumer
 
 FundingService = EventSourcedService[FundingApplication]
@@ -33,17 +33,14 @@ async def run_region_feed(service: FundingService, settings: FundingSettings) ->
     dead_letters = topics.dead_letter(settings.consumer_group)
 
     async def run() -> None:
-        await ensure_topics(
-            settings.kafka,
-            [topics.regions_events, dead_letters],
-            settings.topic_partitions,
-        )
+        await require_topics(settings.kafka, [topics.regions_events, dead_letters])
         broker = KafkaBroker(
             settings.kafka_bootstrap, security=settings.kafka.security, logger=None
         )
         TrackedConsumer(
             group_id=settings.consumer_group,
             topics=(topics.regions_events,),
+            owners=topics.owners,
             apply=service.app.apply_region_event,
             position=service.app.position,
             dead_letter_topic=dead_letters,

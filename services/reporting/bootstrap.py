@@ -27,7 +27,7 @@ from shared.consumer import ExactlyOnceConsumer
 from shared.http import add_health, install_error_handlers
 from shared.pg import create_schema
 from shared.supervise import supervise
-from shared.topics import Topics, ensure_topics
+from shared.topics import Topics, require_topics
 
 
 @dataclass
@@ -48,6 +48,7 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
     consumer = ExactlyOnceConsumer(
         group_id=settings.consumer_group,
         topics=topics.public,
+        owners=topics.owners,
         handler=project,
         pool=pool,
         dead_letter_topic=topics.dead_letter(settings.consumer_group),
@@ -67,11 +68,7 @@ async def run_consumer(service: ReportingService) -> None:
     topics = Topics(s.topic_prefix)
 
     async def run() -> None:
-        await ensure_topics(
-            s.kafka,
-            [*topics.public, topics.dead_letter(s.consumer_group)],
-            s.topic_partitions,
-        )
+        await require_topics(s.kafka, [*topics.public, topics.dead_letter(s.consumer_group)])
         await service.broker.start()
         try:
             await service.stopping.wait()

@@ -31,6 +31,7 @@ async def run(keep_old: bool, revalidate: bool) -> int:
             pool=pool,
             kafka=settings.kafka,
             topics=Topics(settings.topic_prefix).public,
+            owners=Topics(settings.topic_prefix).owners,
             group_id=settings.consumer_group,
             revalidate=revalidate,
         )

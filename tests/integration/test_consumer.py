@@ -22,7 +22,7 @@ def recognised(i: int, region_id: str | None = None) -> CloudEvent:
     return wrap(
         payload,
         event_type=payload.event_type(),
-        source="/test",
+        source="/zukunftsregionen/regions",
         subject=f"regions/{payload.region_id}",
         aggregate_id=str(uuid.uuid5(uuid.NAMESPACE_URL, payload.region_id + str(i))),
         sequence=1,
@@ -102,7 +102,7 @@ async def test_a_consumer_killed_mid_stream_ends_equal_to_a_replay_from_zero(
     await support.eventually(lambda: _applied(fresh_database, total), timeout=120)
     processes[-1].stop()
 
-    processes.append(consumer("replay", second_database, topic_prefix, consumer_group="replay"))
+    processes.append(consumer("replay", second_database, topic_prefix, consumer_group="reporting"))
     await support.eventually(lambda: _applied(second_database, total), timeout=120)
 
     live, replay = await read_models(fresh_database), await read_models(second_database)
@@ -115,20 +115,18 @@ async def test_a_poison_message_is_parked_with_its_reason_and_the_rest_applied(
     fresh_database: str, topic_prefix: str, processes: list[support.Process]
 ) -> None:
     topics = Topics(topic_prefix)
-    await ensure_topics(support.ADMIN, [topics.regions_events], 1)
     good_before, good_after = recognised(1), recognised(2)
     missing_field = recognised(3).model_copy(update={"data": {"region_id": "r-3"}})
     second_recognition = recognised(4, region_id=good_before.data["region_id"])
-    await support.produce(
-        topics.regions_events,
-        [
-            message(good_before),
-            (b"k", b"{this is not json"),
-            message(missing_field),
-            message(second_recognition),
-            message(good_after),
-        ],
-    )
+    values = [
+        message(good_before)[1],
+        b"{this is not json",
+        message(missing_field)[1],
+        message(second_recognition)[1],
+        message(good_after)[1],
+    ]
+    # One key: all on one partition, in this order (offsets 0 to 4).
+    await support.produce(topics.regions_events, [(b"one", v) for v in values])
     processes.append(consumer("consumer", fresh_database, topic_prefix))
     await support.eventually(lambda: _applied(fresh_database, 5), timeout=60)
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from shared.es import envelope_for
 from shared.events import Actor, CloudEvent, PublicEvent, v1, v2
+from shared.topics import FUNDING_SOURCE
 
-SOURCE = "/zukunftsregionen/funding"
+SOURCE = FUNDING_SOURCE
 
 Make = Callable[[Any, dict[str, Any]], PublicEvent]
 

@@ -11,8 +11,9 @@ from services.regions.domain.programme import Programme
 from services.regions.domain.region import Region
 from shared.es import envelope_for
 from shared.events import Actor, CloudEvent, PublicEvent, v1
+from shared.topics import REGIONS_SOURCE
 
-SOURCE = "/zukunftsregionen/regions"
+SOURCE = REGIONS_SOURCE
 
 
 def _common(e: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -51,6 +51,8 @@ class Rebuild:
     group_id: str
     batch: int = 20_000
     revalidate: bool = False
+    # topic -> the source of its events (Topics.owners): others are left out, as live
+    owners: Mapping[str, str] = field(default_factory=dict)
     schema: str = field(default_factory=lambda: f"rebuild_{datetime.now(UTC):%Y%m%d%H%M%S%f}")
     read: int = 0
     skipped: int = 0
@@ -181,7 +183,7 @@ class Rebuild:
 
     async def _apply(self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn) -> None:
         """The live projection, for the few events of the catch-up at the switch."""
-        events = _valid(records)
+        events = _valid(records, self.owners)
         self.read += len(records)
         await conn.execute(f"SET LOCAL search_path TO {self.schema}")
         known = {
@@ -208,7 +210,7 @@ class Rebuild:
                     self.skipped += 1
                     continue
                 row = _audit_row(r.value or b"")
-            elif events := _valid([r]):
+            elif events := _valid([r], self.owners):
                 row = audit_row(*events[0])
             else:
                 self.skipped += 1
@@ -263,10 +265,10 @@ class Rebuild:
             await self._apply(records, conn)
 
 
-def _valid(records: list[ConsumerRecord[bytes, bytes]]) -> Events:
+def _valid(records: list[ConsumerRecord[bytes, bytes]], owners: Mapping[str, str]) -> Events:
     """The messages that pass their contracts, as the live consumer checks them (the ones
     it would park are left out)."""
-    parsed, _ = parse(records)
+    parsed, _ = parse(records, owners)
     return [(envelope, payload) for _, envelope, payload in parsed]
 
 
