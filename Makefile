@@ -1,6 +1,6 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
 
-.PHONY: run test load demo token reset test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
+.PHONY: run test load demo token reset rebuild test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
@@ -10,6 +10,9 @@ load:           ## load the 14 regions into a running regions service (make run 
 
 demo:           ## synthetic demo projects over all stages, through the APIs of a running system
 	uv run --frozen python -m services.funding.demo
+
+rebuild:        ## rebuild reporting's read models from offset 0 (as the owner; grants to the service's role)
+	@bash -c 'source deploy/lib.sh && env $$(service_db_env reporting) $$(owner_db_env reporting) uv run --frozen python -m services.reporting.rebuild'
 
 token:          ## a development bearer token: make token ROLE=ministry [REGION=jadebay]
 	@uv run --frozen python -m shared.tokens --role "$(ROLE)" $(if $(REGION),--region "$(REGION)")

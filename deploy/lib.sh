@@ -39,3 +39,23 @@ wait_port() {
     sleep 0.3
   done
 }
+
+# role_password ROLE: a PostgreSQL role's password, ZR_PG_PASSWORD_<ROLE> (upper case) or
+# in development "<role>-dev-password" (refused in production)
+role_password() {
+  local var; var="ZR_PG_PASSWORD_$(echo "$1" | tr 'a-z' 'A-Z')"
+  echo "${!var:-$1-dev-password}"
+}
+
+# service_db_env SERVICE: the service's database settings: its own role, which owns
+# nothing (the owner migrates)
+service_db_env() {
+  local p; p=$(echo "$1" | tr 'a-z' 'A-Z')
+  echo "${p}_PG_USER=zr_$1" "${p}_PG_PASSWORD=$(role_password "zr_$1")" "${p}_PG_CREATE_SCHEMA=false"
+}
+
+# owner_db_env SERVICE: the owner's credentials, for `python -m services.<service> migrate`
+owner_db_env() {
+  local p; p=$(echo "$1" | tr 'a-z' 'A-Z')
+  echo "${p}_PG_OWNER_USER=zr_$1_owner" "${p}_PG_OWNER_PASSWORD=$(role_password "zr_$1_owner")"
+}

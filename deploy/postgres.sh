@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # PostgreSQL for development and tests, from Debian's package, in var/postgres.
-# usage: deploy/postgres.sh start|stop|status
-# One database per service (zr_regions, zr_funding, zr_reporting), owned by role zr.
+# usage: deploy/postgres.sh start|stop|status|reset|crash
+# One database per service (zr_regions, zr_funding, zr_reporting). Each belongs to an owner
+# role (zr_<service>_owner: creates the tables, `python -m services.<service> migrate`);
+# the service runs as a role of its own (zr_<service>) that owns nothing and may connect
+# to its own database only. The role zr is the developers' and tests' DBA: it creates
+# databases and may act as every owner. Passwords: ZR_PG_PASSWORD_<ROLE> (upper case), in
+# development "<role>-dev-password" (refused in production).
 source "$(dirname "$0")/lib.sh"
 
 PGPORT="${ZR_PG_PORT:-5433}"
@@ -15,7 +20,7 @@ fi
 PGLOG="$PGDATA.log"
 PGUSER_APP="${ZR_PG_USER:-zr}"
 PGPASS_APP="${ZR_PG_PASSWORD:-zr-dev-password}"
-DATABASES=(zr_regions zr_funding zr_reporting)
+SERVICES=(regions funding reporting)
 
 pg_bin() {
   local d
@@ -56,11 +61,28 @@ start() {
   fi
   psql_super -c "SELECT 1 FROM pg_roles WHERE rolname='$PGUSER_APP'" | grep -q 1 \
     || psql_super -c "CREATE ROLE $PGUSER_APP LOGIN CREATEDB PASSWORD '$PGPASS_APP'"
-  for db in "${DATABASES[@]}"; do
-    psql_super -c "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
-      || psql_super -c "CREATE DATABASE $db OWNER $PGUSER_APP"
+  local svc db owner
+  for svc in "${SERVICES[@]}"; do
+    db="zr_$svc" owner="zr_${svc}_owner"
+    login_role "$owner"
+    login_role "zr_$svc"
+    psql_super -c "GRANT $owner TO $PGUSER_APP"
+    if ! psql_super -c "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+      psql_super -c "CREATE DATABASE $db OWNER $owner"
+    elif [ "$(psql_super -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname='$db'")" != "$owner" ]; then
+      fail "the database $db is from before the per-service roles (owned by another role): 'make reset' deletes the development data"
+    fi
+    psql_super -c "REVOKE ALL ON DATABASE $db FROM PUBLIC" \
+      -c "GRANT CONNECT, TEMPORARY ON DATABASE $db TO zr_$svc"
   done
-  say "PostgreSQL ready: databases ${DATABASES[*]} (role $PGUSER_APP)"
+  say "PostgreSQL ready: databases zr_regions zr_funding zr_reporting (owner and service role each)"
+}
+
+# login_role ROLE: exists, may log in, has its password (idempotent)
+login_role() {
+  psql_super -c "SELECT 1 FROM pg_roles WHERE rolname='$1'" | grep -q 1 \
+    || psql_super -c "CREATE ROLE $1 LOGIN"
+  psql_super -c "ALTER ROLE $1 LOGIN PASSWORD '$(role_password "$1")'"
 }
 
 stop() {

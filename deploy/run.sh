@@ -21,8 +21,14 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 for svc in regions funding reporting; do
-  say "starting $svc on http://127.0.0.1:${PORTS[$svc]} (log: var/log/$svc.log)"
-  uv run --frozen python -m "services.$svc" serve >>"$VAR/log/$svc.log" 2>&1 &
+  say "migrating $svc's database as its owner (tables, guards, grants)"
+  env $(service_db_env "$svc") $(owner_db_env "$svc") \
+    uv run --frozen python -m "services.$svc" migrate >>"$VAR/log/$svc.log" 2>&1 \
+    || fail "migrating $svc failed; see var/log/$svc.log"
+done
+for svc in regions funding reporting; do
+  say "starting $svc on http://127.0.0.1:${PORTS[$svc]} as role zr_$svc (log: var/log/$svc.log)"
+  env $(service_db_env "$svc") uv run --frozen python -m "services.$svc" serve >>"$VAR/log/$svc.log" 2>&1 &
   PIDS+=($!)
 done
 for svc in regions funding reporting; do

@@ -25,12 +25,17 @@ def main(
     *,
     make_api: Callable[[], tuple[FastAPI, str, int]],
     workers: dict[str, Callable[[], Coroutine[Any, Any, None]]],
+    migrate: Callable[[], None],
 ) -> None:
+    """`serve`, a worker, or `migrate` (as the database's owner: the tables and grants)."""
     parser = argparse.ArgumentParser(prog=prog)
-    parser.add_argument("command", choices=["serve", *workers])
+    parser.add_argument("command", choices=["serve", "migrate", *workers])
     args = parser.parse_args()
     configure_logging()
-    if args.command == "serve":
+    if args.command == "migrate":
+        migrate()
+        logging.getLogger(prog).info("the database's tables and grants are in place")
+    elif args.command == "serve":
         api, host, port = make_api()
         uvicorn.run(api, host=host, port=port, log_level="info")
     else:
@@ -41,6 +46,7 @@ def main_event_sourced(
     prog: str,
     bootstrap: Callable[[], "EventSourcedService[Any]"],
     create_api: Callable[[Any], FastAPI],
+    migrate: Callable[[], None],
     background: tuple[str, ...] = (),
 ) -> None:
     """`serve` (the API with its relay and background loops), `relay` alone, or one of the
@@ -61,4 +67,4 @@ def main_event_sourced(
         return run
 
     workers = {"relay": relay, **{name: alone(name) for name in background}}
-    main(prog, make_api=api, workers=workers)
+    main(prog, make_api=api, workers=workers, migrate=migrate)

@@ -60,11 +60,12 @@ class InMemoryKeys:
 class PostgresKeys:
     """The keys in the service's own PostgreSQL database, next to its event store."""
 
-    def __init__(self, conninfo: str) -> None:
+    def __init__(self, conninfo: str, *, create_table: bool = True) -> None:
         self._pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
-        with self._pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('personal_data_keys'))")
-            conn.execute(TABLE)
+        if create_table:  # else the owner made it (migrate)
+            with self._pool.connection() as conn:
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext('personal_data_keys'))")
+                conn.execute(TABLE)
 
     def add(self, key_id: UUID, key: bytes) -> None:
         with self._pool.connection() as conn:

@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from shared.database import Access
 from shared.events.envelope import CONTENT_TYPE, CloudEvent
 from shared.kafka import KafkaAccess
 from shared.pg import create_schema
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS relay_position (
     updated_at timestamptz NOT NULL DEFAULT now()
 )
 """
+ACCESS = Access({"relay_position": ("SELECT", "INSERT", "UPDATE")})
 
 
 @dataclass
@@ -54,6 +56,8 @@ class OutboxRelay:
     topic: str
     kafka: KafkaAccess
     pg_dsn: str
+    # Whether the relay creates its table (its role owns the database: development).
+    create_schema: bool = True
     batch_size: int = 500
     idle_sleep: float = 0.1
     standby_sleep: float = 1.0
@@ -64,7 +68,8 @@ class OutboxRelay:
         """Run until cancelled."""
         conn = await asyncpg.connect(self.pg_dsn)
         try:
-            await create_schema(conn, SCHEMA)
+            if self.create_schema:
+                await create_schema(conn, SCHEMA)
             await self._become_active(conn)
             producer = AIOKafkaProducer(
                 **self.kafka.options(),

@@ -11,6 +11,7 @@ from eventsourcing.application import Application
 from fastapi import APIRouter, FastAPI
 
 from shared.auth import install_auth
+from shared.database import Schema, migrate
 from shared.http import add_health, install_error_handlers
 from shared.relay import OutboxRelay, Translate
 from shared.settings import ServiceSettings
@@ -18,6 +19,7 @@ from shared.supervise import supervise
 from shared.topics import require_topics
 
 A = TypeVar("A", bound=Application[Any])
+S = TypeVar("S", bound=ServiceSettings)
 
 
 @dataclass
@@ -31,8 +33,16 @@ class EventSourcedService(Generic[A]):
 
 
 def assemble(
-    settings: ServiceSettings, app: A, translate: Translate, topic: str, *, run_relay: bool
+    settings: ServiceSettings,
+    app: A,
+    translate: Translate,
+    topic: str,
+    *,
+    run_relay: bool,
+    database: Schema,
 ) -> EventSourcedService[A]:
+    if settings.pg_create_schema and settings.persistence == "postgres":
+        migrate(settings.pg_dsn, database, settings.pg_user)  # its role owns the database
     relay = OutboxRelay(
         name=settings.service_name,
         app=app,
@@ -40,8 +50,19 @@ def assemble(
         topic=topic,
         kafka=settings.kafka,
         pg_dsn=settings.pg_dsn,
+        create_schema=settings.pg_create_schema,
     )
     return EventSourcedService(settings, app, relay, run_relay)
+
+
+def migrate_event_sourced(
+    settings: S, make_app: Callable[[S], Application[Any]], database: Schema
+) -> None:
+    """As the database's owner: the event store's tables (eventsourcing makes them when an
+    application is built), the service's other tables, and the service role's grants."""
+    owner = settings.as_owner()
+    make_app(owner).close()
+    migrate(owner.pg_dsn, database, settings.pg_user)
 
 
 async def run_relay(service: EventSourcedService[Any]) -> None:

@@ -11,7 +11,8 @@ naming the setting.
 """
 
 import os
-from typing import Literal
+from typing import Literal, Self
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,9 +58,15 @@ class ServiceSettings(BaseSettings):
 
     pg_host: str = "127.0.0.1"
     pg_port: int = 5433
-    pg_user: str = "zr"
+    # The role the service runs as. In development and the in-process tests it owns the
+    # database and creates its tables itself (pg_create_schema); everywhere else it owns
+    # nothing, and the owner role makes the tables: `python -m services.<name> migrate`.
+    pg_user: str = Field("zr", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     pg_password: SecretStr = SecretStr(DEV_PG_PASSWORD)
     pg_database: str = "zr"
+    pg_create_schema: bool = True
+    pg_owner_user: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    pg_owner_password: SecretStr | None = None
 
     # Bearer tokens: one key shared by all services (ZR_JWT_SECRET), HS256.
     jwt_secret: SecretStr | None = Field(None, validation_alias="zr_jwt_secret")
@@ -83,6 +90,11 @@ class ServiceSettings(BaseSettings):
             raise ValueError("ZR_JWT_SECRET must be at least 32 characters long")
         if self.environment != "production":
             return self
+        if self.pg_create_schema:
+            raise ValueError(
+                f"{prefix}PG_CREATE_SCHEMA must be false in production: the service runs as a "
+                "role that owns nothing (the owner migrates: python -m services.<name> migrate)"
+            )
         secrets = {
             f"{prefix}PG_PASSWORD": self.pg_password,
             f"{prefix}KAFKA_PASSWORD": self.kafka_password,
@@ -116,8 +128,29 @@ class ServiceSettings(BaseSettings):
 
     @property
     def pg_dsn(self) -> str:
-        pw = self.pg_password.get_secret_value()
-        return f"postgresql://{self.pg_user}:{pw}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
+        return self._dsn(self.pg_user, self.pg_password)
+
+    @property
+    def owner_dsn(self) -> str:
+        """The database as its owner (migrations, the rebuild); the service's own role
+        where that owns its tables (development)."""
+        return self.as_owner().pg_dsn
+
+    def as_owner(self) -> Self:
+        """The same settings, acting as the database's owner (who creates the tables)."""
+        if self.pg_owner_user is None:
+            return self
+        return self.model_copy(
+            update={
+                "pg_user": self.pg_owner_user,
+                "pg_password": self.pg_owner_password or SecretStr(""),
+                "pg_create_schema": True,
+            }
+        )
+
+    def _dsn(self, user: str, password: SecretStr) -> str:
+        pw = quote(password.get_secret_value(), safe="")
+        return f"postgresql://{user}:{pw}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
 
     def eventsourcing_env(self) -> dict[str, str]:
         # Aggregates are cached and fast-forwarded with the events stored since (by this
@@ -128,6 +161,8 @@ class ServiceSettings(BaseSettings):
             return {"PERSISTENCE_MODULE": "eventsourcing.popo", **cache}
         return {
             **cache,
+            # Tables are the owner's to create (migrate), unless the service's role owns them.
+            "CREATE_TABLE": "y" if self.pg_create_schema else "n",
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.pg_database,
             "POSTGRES_HOST": self.pg_host,

@@ -50,7 +50,7 @@ def databases(infrastructure: None) -> Iterator[Callable[[], str]]:
 
     def make() -> str:
         name = f"zr_test_{uuid.uuid4().hex[:10]}"
-        asyncio.run(support.admin(f"CREATE DATABASE {name}"))
+        support.admin_now(f"CREATE DATABASE {name}")
         made.append(name)
         return name
 

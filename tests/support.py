@@ -1,6 +1,7 @@
 """Helpers for tests that run against the real PostgreSQL and Kafka, and real processes."""
 
 import asyncio
+import importlib
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import psycopg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from shared.auth import Authenticator
@@ -36,6 +38,42 @@ PG = {
 
 def dsn(database: str) -> str:
     return f"postgresql://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database}"
+
+
+def role_password(role: str) -> str:
+    """deploy/postgres.sh's password of a role (ZR_PG_PASSWORD_<ROLE> or the development one)."""
+    return os.environ.get(f"ZR_PG_PASSWORD_{role.upper()}", f"{role}-dev-password")
+
+
+def service_role(service: str) -> dict[str, object]:
+    """A service's database settings as in production: its own role, owning nothing."""
+    return {
+        "pg_user": f"zr_{service}",
+        "pg_password": role_password(f"zr_{service}"),
+        "pg_create_schema": "false",
+    }
+
+
+def as_service_database(service: str, database: str) -> None:
+    """Make a new database a service's, as deploy/postgres.sh does: owned by its owner role,
+    connectable by its own role only; then migrated by the owner (services.<name> migrate)."""
+    owner, role = f"zr_{service}_owner", f"zr_{service}"
+    admin_now(
+        f"ALTER DATABASE {database} OWNER TO {owner}",
+        f"REVOKE ALL ON DATABASE {database} FROM PUBLIC",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {role}",
+    )
+    settings = importlib.import_module(f"services.{service}.settings")
+    kind = getattr(settings, f"{service.capitalize()}Settings")
+    importlib.import_module(f"services.{service}.bootstrap").migrate(
+        kind(
+            pg_database=database,
+            pg_port=PG["port"],
+            pg_user=role,
+            pg_owner_user=owner,
+            pg_owner_password=role_password(owner),
+        )
+    )
 
 
 def bearer(role: str, region: str | None = None, subject: str | None = None) -> dict[str, str]:
@@ -176,6 +214,13 @@ async def table(database: str, sql: str) -> list[dict[str, Any]]:
         return [dict(r) for r in await conn.fetch(sql)]
     finally:
         await conn.close()
+
+
+def admin_now(*statements: str) -> None:
+    """Statements as the tests' DBA, from sync or async code alike (psycopg, no loop)."""
+    with psycopg.connect(dsn("postgres"), autocommit=True) as conn:
+        for sql in statements:
+            conn.execute(sql)  # type: ignore[arg-type]
 
 
 async def admin(sql: str) -> None:

@@ -1,7 +1,7 @@
-"""python -m services.funding serve|relay|consume"""
+"""python -m services.funding serve|relay|consume|migrate"""
 
-from services.funding.bootstrap import bootstrap, create_api
+from services.funding.bootstrap import bootstrap, create_api, migrate
 from shared.cli import main_event_sourced
 
 if __name__ == "__main__":
-    main_event_sourced("python -m services.funding", bootstrap, create_api, ("consume",))
+    main_event_sourced("python -m services.funding", bootstrap, create_api, migrate, ("consume",))

@@ -9,7 +9,14 @@ from services.funding.adapters.public_events import to_public
 from services.funding.api import lifecycle, projects
 from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
-from shared.service import EventSourcedService, assemble, create_service_api
+from shared import personal_data, relay
+from shared.database import Access, Schema, combined, event_store
+from shared.service import (
+    EventSourcedService,
+    assemble,
+    create_service_api,
+    migrate_event_sourced,
+)
 from shared.supervise import supervise
 from shared.topics import Topics, require_topics
 from shared.tracked_consumer import TrackedConsumer
@@ -17,14 +24,36 @@ from shared.tracked_consumer import TrackedConsumer
 FundingService = EventSourcedService[FundingApplication]
 
 
+# The service's database: its event store (with the positions of the regions' feed), the
+# relay's position, and the keys of personal data (deleted on erasure).
+DATABASE = Schema(
+    ddl=(relay.SCHEMA, personal_data.TABLE),
+    access=combined(
+        event_store("funding", tracking=True),
+        relay.ACCESS,
+        Access({"personal_data_keys": ("SELECT", "INSERT", "DELETE")}),
+    ),
+)
+
+
 def bootstrap(settings: FundingSettings | None = None) -> FundingService:
     settings = settings or FundingSettings()
-    app = FundingApplication(env=settings.eventsourcing_env())
+    app = make_app(settings)
     topic = Topics(settings.topic_prefix).funding_events
-    service = assemble(settings, app, to_public, topic, run_relay=settings.run_relay)
+    service = assemble(
+        settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE
+    )
     if settings.run_consumer:
         service.background["consume"] = lambda: run_region_feed(service, settings)
     return service
+
+
+def make_app(settings: FundingSettings) -> FundingApplication:
+    return FundingApplication(env=settings.eventsourcing_env())
+
+
+def migrate(settings: FundingSettings | None = None) -> None:
+    migrate_event_sourced(settings or FundingSettings(), make_app, DATABASE)
 
 
 async def run_region_feed(service: FundingService, settings: FundingSettings) -> None:

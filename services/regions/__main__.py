@@ -1,7 +1,7 @@
-"""python -m services.regions serve|relay"""
+"""python -m services.regions serve|relay|migrate"""
 
-from services.regions.bootstrap import bootstrap, create_api
+from services.regions.bootstrap import bootstrap, create_api, migrate
 from shared.cli import main_event_sourced
 
 if __name__ == "__main__":
-    main_event_sourced("python -m services.regions", bootstrap, create_api)
+    main_event_sourced("python -m services.regions", bootstrap, create_api, migrate)

@@ -6,17 +6,38 @@ from services.regions.adapters.public_events import to_public
 from services.regions.api import budget, programme, regions, structure
 from services.regions.application.regions import RegionsApplication
 from services.regions.settings import RegionsSettings
-from shared.service import EventSourcedService, assemble, create_service_api
+from shared import relay
+from shared.database import Schema, combined, event_store
+from shared.service import (
+    EventSourcedService,
+    assemble,
+    create_service_api,
+    migrate_event_sourced,
+)
 from shared.topics import Topics
 
 RegionsService = EventSourcedService[RegionsApplication]
 
 
+# The service's database: its event store and the relay's position.
+DATABASE = Schema(ddl=(relay.SCHEMA,), access=combined(event_store("regions"), relay.ACCESS))
+
+
 def bootstrap(settings: RegionsSettings | None = None) -> RegionsService:
     settings = settings or RegionsSettings()
-    app = RegionsApplication(env=settings.eventsourcing_env())
+    app = make_app(settings)
     topic = Topics(settings.topic_prefix).regions_events
-    return assemble(settings, app, to_public, topic, run_relay=settings.run_relay)
+    return assemble(
+        settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE
+    )
+
+
+def make_app(settings: RegionsSettings) -> RegionsApplication:
+    return RegionsApplication(env=settings.eventsourcing_env())
+
+
+def migrate(settings: RegionsSettings | None = None) -> None:
+    migrate_event_sourced(settings or RegionsSettings(), make_app, DATABASE)
 
 
 def create_api(service: RegionsService) -> FastAPI:

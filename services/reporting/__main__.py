@@ -1,8 +1,8 @@
-"""python -m services.reporting serve|consume"""
+"""python -m services.reporting serve|consume|migrate"""
 
 from fastapi import FastAPI
 
-from services.reporting.bootstrap import bootstrap, create_api, run_consumer
+from services.reporting.bootstrap import bootstrap, create_api, migrate, run_consumer
 from services.reporting.settings import ReportingSettings
 from shared.cli import main
 
@@ -17,4 +17,9 @@ async def _consume() -> None:
 
 
 if __name__ == "__main__":
-    main("python -m services.reporting", make_api=_api, workers={"consume": _consume})
+    main(
+        "python -m services.reporting",
+        make_api=_api,
+        workers={"consume": _consume},
+        migrate=migrate,
+    )

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
 from services.reporting.adapters.projections import project
-from services.reporting.adapters.schema import SCHEMA
+from services.reporting.adapters.schema import DATABASE
 from services.reporting.api import (
     audit,
     contracts,
@@ -21,12 +21,12 @@ from services.reporting.api import (
     reports,
 )
 from services.reporting.settings import ReportingSettings
+from shared import database
 from shared.auth import install_auth
-from shared.consumer import SCHEMA as CONSUMER_SCHEMA
 from shared.consumer import ExactlyOnceConsumer
 from shared.http import add_health, install_error_handlers
-from shared.pg import create_schema
 from shared.supervise import supervise
+from shared.sync import run_sync
 from shared.topics import Topics, require_topics
 
 
@@ -41,8 +41,9 @@ class ReportingService:
 
 async def bootstrap(settings: ReportingSettings | None = None) -> ReportingService:
     settings = settings or ReportingSettings()
+    if settings.pg_create_schema:  # its role owns the database (development)
+        await run_sync(migrate, settings)
     pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=10)
-    await bootstrap_schema(pool)
     topics = Topics(settings.topic_prefix)
     broker = KafkaBroker(settings.kafka_bootstrap, security=settings.kafka.security, logger=None)
     consumer = ExactlyOnceConsumer(
@@ -54,13 +55,13 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
         dead_letter_topic=topics.dead_letter(settings.consumer_group),
     )
     consumer.register(broker)
-    await consumer.setup_schema()
     return ReportingService(settings=settings, pool=pool, broker=broker, consumer=consumer)
 
 
-async def bootstrap_schema(pool: asyncpg.Pool) -> None:
-    async with pool.acquire() as conn:
-        await create_schema(conn, SCHEMA, CONSUMER_SCHEMA)
+def migrate(settings: ReportingSettings | None = None) -> None:
+    """As the database's owner: the tables, the audit log's guards, the role's grants."""
+    settings = settings or ReportingSettings()
+    database.migrate(settings.owner_dsn, DATABASE, settings.pg_user)
 
 
 async def run_consumer(service: ReportingService) -> None:

@@ -7,11 +7,12 @@ import sys
 import time
 
 import asyncpg
+import psycopg
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from services.reporting.adapters.rebuild import Rebuild
-from services.reporting.bootstrap import bootstrap_schema
+from services.reporting.bootstrap import migrate
 from services.reporting.settings import ReportingSettings
 from shared.topics import Topics
 
@@ -20,13 +21,13 @@ console = Console(stderr=True)
 
 async def run(keep_old: bool, revalidate: bool) -> int:
     settings = ReportingSettings()
-    try:
-        pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=3)
-    except (OSError, asyncpg.PostgresError) as exc:
+    try:  # as the database's owner: the rebuild makes tables and switches them in
+        await asyncio.to_thread(migrate, settings)
+        pool = await asyncpg.create_pool(settings.owner_dsn, min_size=1, max_size=3)
+    except (OSError, asyncpg.PostgresError, psycopg.Error) as exc:
         console.print(f"[red]error:[/red] the reporting database is not reachable: {exc}")
         return 1
     try:
-        await bootstrap_schema(pool)
         rebuild = Rebuild(
             pool=pool,
             kafka=settings.kafka,
@@ -34,6 +35,7 @@ async def run(keep_old: bool, revalidate: bool) -> int:
             owners=Topics(settings.topic_prefix).owners,
             group_id=settings.consumer_group,
             revalidate=revalidate,
+            role=settings.pg_user,
         )
         started = time.perf_counter()
         columns = (

@@ -22,10 +22,15 @@ def start_service(
     processes: list[support.Process],
     **extra: object,
 ) -> Service:
-    """Start a service on a new database (or on `databases` if it names one)."""
+    """Start a service on a new database (or on `databases` if it names one), as it runs
+    in production: the database belongs to the service's owner role, which migrated it,
+    and the service runs as its own role (support.as_service_database)."""
     port = support.free_port()
     database = databases if isinstance(databases, str) else databases()
-    env = support.service_env(name.upper(), database, topic_prefix, http_port=port, **extra)
+    support.as_service_database(name, database)  # again on a restart: it changes nothing
+    env = support.service_env(
+        name.upper(), database, topic_prefix, http_port=port, **support.service_role(name), **extra
+    )
     proc = support.start_process(name, ["-m", f"services.{name}", "serve"], env)
     processes.append(proc)
     url = f"http://127.0.0.1:{port}"

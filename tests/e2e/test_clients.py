@@ -31,7 +31,9 @@ async def test_the_loader_and_the_demo_work_through_the_typed_clients(system: Sy
         assert len(outcomes) == 14 and regions.programme().allocated_cents == 52_760_000_00
 
         async def funding_knows_the_budgets() -> bool:
-            return [b.fund for b in funding.budgets("heidefinition")] == ["EFRE", "ESF+"]
+            """Both funds, allocated as the regions service has them (not only opened)."""
+            known = {b.fund: b.allocated_cents for b in funding.budgets("heidefinition")}
+            return sorted(known) == ["EFRE", "ESF+"] and all(known.values())
 
         await support.eventually(funding_knows_the_budgets, timeout=60)
         run = demo.Demo(

@@ -114,7 +114,9 @@ async def test_an_erased_contact_person_is_unreadable_everywhere(
 
     pool = await asyncpg.create_pool(support.dsn(system.reporting.database), min_size=1, max_size=3)
     try:
-        rebuild = Rebuild(pool, support.ADMIN, Topics(topic_prefix).public, "reporting")
+        rebuild = Rebuild(
+            pool, support.ADMIN, Topics(topic_prefix).public, "reporting", role="zr_reporting"
+        )
         await rebuild.run()
         assert rebuild.applied > 0
     finally:

@@ -67,7 +67,14 @@ async def test_rebuild_while_serving_equals_the_replaced_models(
         pool = await asyncpg.create_pool(
             support.dsn(system.reporting.database), min_size=1, max_size=3
         )
-        rebuild = Rebuild(pool, support.ADMIN, Topics(topic_prefix).public, "reporting", batch=100)
+        rebuild = Rebuild(
+            pool,
+            support.ADMIN,
+            Topics(topic_prefix).public,
+            "reporting",
+            role="zr_reporting",
+            batch=100,
+        )
         try:
             await rebuild.start()
             replay = asyncio.create_task(rebuild.replay())
@@ -101,7 +108,12 @@ async def test_rebuild_while_serving_equals_the_replaced_models(
         # Once more, validating every message against its contract instead of trusting
         # the live consumer's verdicts: the same tables again.
         again = Rebuild(
-            pool, support.ADMIN, Topics(topic_prefix).public, "reporting", revalidate=True
+            pool,
+            support.ADMIN,
+            Topics(topic_prefix).public,
+            "reporting",
+            revalidate=True,
+            role="zr_reporting",
         )
         await again.run(keep_old=True)
         assert again.skipped == 1

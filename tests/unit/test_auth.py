@@ -83,6 +83,7 @@ def test_there_is_no_default_signing_key_in_production() -> None:
     with pytest.raises(ValidationError, match="ZR_JWT_SECRET must be set in production"):
         ServiceSettings(
             zr_environment="production",
+            pg_create_schema=False,
             pg_password="a-real-password",  # type: ignore[arg-type]
             kafka_password="a-kafka-password",  # type: ignore[arg-type]
         )
@@ -91,6 +92,7 @@ def test_there_is_no_default_signing_key_in_production() -> None:
     assert ServiceSettings().signing_key == DEV_JWT_SECRET
     real = ServiceSettings(
         zr_environment="production",
+        pg_create_schema=False,
         pg_password="a-real-password",  # type: ignore[arg-type]
         kafka_password="a-kafka-password",  # type: ignore[arg-type]
         zr_jwt_secret="p" * 40,  # type: ignore[arg-type]
@@ -108,6 +110,7 @@ def test_each_service_reaches_kafka_as_itself_with_no_dev_password_in_production
     with pytest.raises(ValidationError, match="KAFKA_PASSWORD must be set in production"):
         ServiceSettings(
             zr_environment="production",
+            pg_create_schema=False,
             pg_password="a-real-password",  # type: ignore[arg-type]
             zr_jwt_secret="p" * 40,  # type: ignore[arg-type]
         )
@@ -133,5 +136,6 @@ def test_the_cli_explains_a_bad_request(
     monkeypatch.setenv("ZR_PG_PASSWORD", "a-real-password")
     monkeypatch.setenv("ZR_JWT_SECRET", "p" * 40)
     monkeypatch.setenv("ZR_KAFKA_PASSWORD", "a-kafka-password")
+    monkeypatch.setenv("ZR_PG_CREATE_SCHEMA", "false")
     assert mint_cli(["--role", "ministry"]) == 2
     assert "not minted here in production" in capsys.readouterr().err

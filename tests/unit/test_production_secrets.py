@@ -33,6 +33,7 @@ REAL = {"PG_PASSWORD": "a-real-pg-secret", "KAFKA_PASSWORD": "a-real-kafka-secre
 def production(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
     monkeypatch.setenv("ZR_ENVIRONMENT", "production")
     monkeypatch.setenv("ZR_JWT_SECRET", "a-real-signing-key-of-at-least-32-characters")
+    monkeypatch.setenv(f"{prefix}_PG_CREATE_SCHEMA", "false")
     for name, value in REAL.items():
         monkeypatch.setenv(f"{prefix}_{name}", value)
 
@@ -90,3 +91,10 @@ def test_the_token_tool_reads_the_services_variables(
     production(monkeypatch, "ZR")
     assert mint_cli(["--role", "ministry"]) == 2
     assert "not minted here in production" in capsys.readouterr().err
+
+
+def test_production_runs_as_a_role_that_owns_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    production(monkeypatch, "FUNDING")
+    monkeypatch.setenv("FUNDING_PG_CREATE_SCHEMA", "true")
+    with pytest.raises(ValidationError, match="FUNDING_PG_CREATE_SCHEMA must be false"):
+        FundingSettings()

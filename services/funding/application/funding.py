@@ -67,7 +67,8 @@ class FundingApplication(ZrApplication):
         e = self.env
         return PostgresKeys(
             f"dbname={e['POSTGRES_DBNAME']} host={e['POSTGRES_HOST']} port={e['POSTGRES_PORT']} "
-            f"user={e['POSTGRES_USER']} password={e['POSTGRES_PASSWORD']}"
+            f"user={e['POSTGRES_USER']} password={e['POSTGRES_PASSWORD']}",
+            create_table=e.get("CREATE_TABLE", "y") == "y",
         )
 
     def close(self) -> None:

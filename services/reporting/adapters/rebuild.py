@@ -20,7 +20,7 @@
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +30,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from services.reporting.adapters.figures import replay_models
 from services.reporting.adapters.projections import AUDIT_COLUMNS, audit_row, project
-from services.reporting.adapters.schema import INDEXES, MODELS, TABLES
+from services.reporting.adapters.schema import ACCESS, INDEXES, MODELS, TABLES
 from shared.consumer import Events, parse
 from shared.events import all_contracts
 from shared.kafka import KafkaAccess
@@ -53,6 +53,8 @@ class Rebuild:
     revalidate: bool = False
     # topic -> the source of its events (Topics.owners): others are left out, as live
     owners: Mapping[str, str] = field(default_factory=dict)
+    # The service's role, granted on the new tables what it has on the live ones.
+    role: str | None = None
     schema: str = field(default_factory=lambda: f"rebuild_{datetime.now(UTC):%Y%m%d%H%M%S%f}")
     read: int = 0
     skipped: int = 0
@@ -145,6 +147,12 @@ class Rebuild:
             await conn.execute(f"CREATE SCHEMA {self.schema}")
             await conn.execute(f"SET LOCAL search_path TO {self.schema}")
             await conn.execute(TABLES)
+            models = {t: ACCESS.tables[t] for t in MODELS}  # the consumer's own tables stay
+            access = replace(ACCESS, schema=self.schema, tables=models)
+            user = await conn.fetchval("SELECT current_user")
+            grants = access.grants(self.role) if self.role and self.role != user else []
+            for statement in (*access.guards(), *grants):
+                await conn.execute(statement)
             # Built after the bulk load (duplicates are dropped by id before it).
             await conn.execute("ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey")
 

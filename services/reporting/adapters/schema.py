@@ -1,8 +1,12 @@
-"""Read-model tables of the reporting service (created on start, idempotent).
+"""The reporting service's tables (idempotent DDL) and what its role may do with them.
 
-The statements use unqualified names, so a rebuild creates the same tables in a schema of
-its own (search_path) before it switches them in.
+The owner makes them (`python -m services.reporting migrate`; on start where the service's
+role owns the database). The statements use unqualified names, so a rebuild creates the
+same tables in a schema of its own (search_path) before it switches them in.
 """
+
+from shared.consumer import SCHEMA as CONSUMER_SCHEMA
+from shared.database import APPEND, READ_WRITE, Access, Schema
 
 # The read models a rebuild replaces (the consumer's own tables stay).
 MODELS = ("audit_log", "programme_view", "region_view", "region_allocation", "project_view")
@@ -24,13 +28,6 @@ CREATE TABLE IF NOT EXISTS audit_log (
     recorded_at    timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE OR REPLACE FUNCTION public.audit_log_is_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP;
-END $$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log;
-CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION public.audit_log_is_append_only();
 
 CREATE TABLE IF NOT EXISTS region_view (
     region_id     text PRIMARY KEY,
@@ -106,3 +103,18 @@ CREATE INDEX IF NOT EXISTS audit_log_region ON audit_log ((data->>'region_id'), 
 """
 
 SCHEMA = TABLES + INDEXES
+
+READ_MODELS = ("programme_view", "region_view", "region_allocation", "project_view")
+# What the service's role may do: append to the audit log (which refuses UPDATE, DELETE and
+# TRUNCATE by triggers of its owner), keep the read models and the consumer's bookkeeping.
+ACCESS = Access(
+    {
+        "audit_log": APPEND,
+        **dict.fromkeys(READ_MODELS, READ_WRITE),
+        "consumer_offsets": ("SELECT", "INSERT", "UPDATE"),
+        "consumer_seen_events": APPEND,
+        "consumer_parked": APPEND,
+    },
+    append_only=("audit_log",),
+)
+DATABASE = Schema(ddl=(SCHEMA, CONSUMER_SCHEMA), access=ACCESS)
