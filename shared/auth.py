@@ -21,6 +21,7 @@ from shared.errors import Forbidden, Unauthorized
 from shared.events.base import Actor, Role
 from shared.gate import Gate
 from shared.settings import ServiceSettings
+from shared.text import Line
 
 ALGORITHM = "HS256"
 # Roles a token can carry ("system" is for what the services do on their own).
@@ -37,6 +38,7 @@ class TokenClaims(BaseModel):
     sub: str = Field(min_length=1, max_length=200)
     role: Role
     region: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    org: Line | None = Field(None, min_length=1, max_length=200, description="organisation")
 
     @model_validator(mode="after")
     def _region_where_it_applies(self) -> "TokenClaims":
@@ -64,10 +66,11 @@ class Authenticator:
         role: Role,
         subject: str,
         region_id: str | None = None,
+        organisation: str | None = None,
         ttl: timedelta = timedelta(hours=8),
         now: datetime | None = None,
     ) -> str:
-        claims = TokenClaims(sub=subject, role=role, region=region_id)
+        claims = TokenClaims(sub=subject, role=role, region=region_id, org=organisation)
         issued = now or datetime.now(UTC)
         payload: dict[str, Any] = {
             **claims.model_dump(exclude_none=True),
@@ -95,7 +98,9 @@ class Authenticator:
         except ValidationError as exc:
             problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
             raise Unauthorized(f"the bearer token's claims are not valid: {problems}") from None
-        return Actor(role=claims.role, subject=claims.sub, region_id=claims.region)
+        return Actor(
+            role=claims.role, subject=claims.sub, region_id=claims.region, organisation=claims.org
+        )
 
 
 def install_auth(app: FastAPI, settings: ServiceSettings) -> None:

@@ -11,6 +11,7 @@ the files the same way.
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Union
@@ -101,16 +102,26 @@ def _compare(
 
 def version_problems(schemas: dict[str, Schema]) -> list[str]:
     """Each next version of an event must remain readable with the previous version's
-    schema (a superset: no field removed or changed; it may add required fields)."""
+    schema (a superset: no field removed or changed; it may add required fields), except
+    for what it declares removed (`x-removed`) or replaced (`x-replaced`) for privacy."""
     problems = []
     by_name: dict[str, list[str]] = {}
     for event_type in sorted(schemas, key=lambda t: int(t.rsplit(".v", 1)[1])):
         by_name.setdefault(event_type.rsplit(".", 2)[-2], []).append(event_type)
     for types in by_name.values():
         for previous, following in pairwise(types):
+            meant = _declared(schemas[following])
             for p in breaking_changes(schemas[previous], schemas[following], new_required=True):
-                problems.append(f"{following} is not readable as {previous}: {p}")
+                if not meant(p):
+                    problems.append(f"{following} is not readable as {previous}: {p}")
     return problems
+
+
+def _declared(schema: Schema) -> Callable[[str], bool]:
+    """Whether a problem is a removal or replacement the new version declares."""
+    removed = {f"{field}: removed" for field in schema.get("x-removed", [])}
+    replaced = tuple(schema.get("x-replaced", []))
+    return lambda p: p in removed or p.split(":")[0].split(".")[0] in replaced
 
 
 # AsyncAPI ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", required=True, choices=TOKEN_ROLES)
     parser.add_argument("--subject", help="who the holder is (default: dev-<role>)")
     parser.add_argument("--region", help="the region, for regional_management and steering_group")
+    parser.add_argument("--org", help="the organisation acted for (e.g. 'ArL Lüneburg')")
     parser.add_argument("--hours", type=float, default=8.0, help="lifetime (default 8)")
     args = parser.parse_args(argv)
     try:
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             role=role,
             subject=args.subject or f"dev-{args.role}",
             region_id=args.region,
+            organisation=args.org,
             ttl=timedelta(hours=args.hours),
         )
     except ValidationError as exc:

@@ -20,7 +20,7 @@ from services.funding.api.schemas import (
 )
 from services.funding.application.views import BudgetState, ContactPerson, ProjectState
 from shared.client import ServiceClient
-from shared.events import CloudEvent
+from shared.history import HistoryEntry
 
 # The lifecycle's steps: path below /projects/{id}/ and the body each one takes.
 STEPS: dict[str, type[BaseModel]] = {
@@ -54,8 +54,8 @@ class FundingClient(ServiceClient):
     def project(self, project_id: UUID | str) -> ProjectState:
         return self.get(f"/projects/{project_id}", ProjectState)
 
-    def history(self, project_id: UUID | str) -> list[CloudEvent]:
-        return self.get(f"/projects/{project_id}/history", list[CloudEvent])
+    def history(self, project_id: UUID | str) -> list[HistoryEntry]:
+        return self.get(f"/projects/{project_id}/history", list[HistoryEntry])
 
     def region_projects(self, region_id: str) -> list[ProjectState]:
         return self.get(f"/regions/{region_id}/projects", list[ProjectState])

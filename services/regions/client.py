@@ -14,7 +14,7 @@ from services.regions.api.schemas import (
 )
 from services.regions.application.views import ProgrammeState, RegionState
 from shared.client import ServiceClient
-from shared.events import CloudEvent
+from shared.history import HistoryEntry
 
 
 class RegionsClient(ServiceClient):
@@ -33,8 +33,8 @@ class RegionsClient(ServiceClient):
         at = as_of.isoformat() if as_of else None
         return self.get(f"/regions/{region_id}", RegionState, as_of=at)
 
-    def history(self, region_id: str) -> list[CloudEvent]:
-        return self.get(f"/regions/{region_id}/history", list[CloudEvent])
+    def history(self, region_id: str) -> list[HistoryEntry]:
+        return self.get(f"/regions/{region_id}/history", list[HistoryEntry])
 
     def recognise(self, body: RegionRecognise) -> RegionState:
         return self.command("/regions", body, RegionState)

@@ -21,14 +21,54 @@ Role = Literal[
 ]
 
 
+# The organisation a role acts for, where the token does not name it (its `org` claim).
+ORGANISATIONS: dict[Role, str] = {
+    "ministry": "MB",
+    "nbank": "NBank",
+    "arl": "ArL",
+    "regional_management": "Regionalmanagement",
+    "steering_group": "Steuerungsgruppe",
+    "auditor": "Prüfbehörde",
+    "agency": "Behörde",
+    "service": "Zukunftsregionen-System",
+    "system": "Zukunftsregionen-System",
+}
+
+
 class Actor(BaseModel):
-    """Who did it: the role they acted in, who they are, and for regional roles their region."""
+    """Who did it: the role they acted in, who they are, and for regional roles their region.
+    The person (`subject`) stays in the records of the service that recorded the action;
+    the public contracts from v2 on carry a `PublicActor`."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     role: Role
     subject: Line = Field(min_length=1, description="user or client id from the token")
     region_id: Line | None = None
+    organisation: Line | None = Field(
+        None, max_length=200, description="the organisation acted for, where the token names it"
+    )
+
+
+class PublicActor(BaseModel):
+    """Who did it, as the public may know it: the role and the organisation, and for
+    regional roles their region; never the person."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    role: Role
+    organisation: Line = Field(min_length=1, max_length=200)
+    region_id: Line | None = None
+
+
+def public_actor(actor: Actor | PublicActor | dict[str, Any]) -> PublicActor:
+    """The public side of an actor (a recorded one, or one from a token)."""
+    if isinstance(actor, PublicActor):
+        return actor
+    a = actor if isinstance(actor, Actor) else Actor.model_validate(actor)
+    return PublicActor(
+        role=a.role, organisation=a.organisation or ORGANISATIONS[a.role], region_id=a.region_id
+    )
 
 
 class PublicEvent(BaseModel):

@@ -79,7 +79,7 @@ async def test_the_example_subscriber_reads_validates_and_applies_each_event_onc
 
     async def published() -> bool:
         records = await support.read_topic(topics.funding_events, idle_ms=1000)
-        return sum(b"FundsCommitted.v2" in (r.value or b"") for r in records) == 1
+        return sum(b"FundsCommitted.v3" in (r.value or b"") for r in records) == 1
 
     await support.eventually(published, timeout=60)
 
@@ -91,7 +91,7 @@ async def test_the_example_subscriber_reads_validates_and_applies_each_event_onc
         committed = db.execute("SELECT region_id, fund, cents FROM committed").fetchall()
         per_type = dict(db.execute("SELECT name, events FROM events_per_type").fetchall())
         [(reason,)] = db.execute("SELECT reason FROM rejected").fetchall()
-    # 60 % of 500,000.00 (v2, from the API) + 120,000.00 (v1, from Kafka's history)
+    # 60 % of 500,000.00 (v3, from the API) + 120,000.00 (v1, from Kafka's history)
     assert committed == [("neu", "EFRE", 300_000_00 + 120_000_00)]
     assert per_type["FundsCommitted"] == 2 and per_type["RegionRecognised"] == 1
     assert "not a CloudEvent" in reason

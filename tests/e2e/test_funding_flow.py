@@ -73,8 +73,9 @@ async def test_a_project_from_proposal_to_closure(system: System) -> None:
         "FundsReleased",
         "ProjectClosed",
     ]
-    committed = rows[4]
-    assert committed["actor_subject"] == "nbank-bewilligung-3"
+    committed = rows[4]  # who: the role and organisation (the person is in funding's history)
+    assert (committed["actor_role"], committed["actor_organisation"]) == ("nbank", "NBank")
+    assert committed["actor_subject"] is None
     assert committed["correlation_id"] == "flow-approval"
     assert committed["data"]["amount_cents"] == 150_000_00  # type: ignore[index]
 

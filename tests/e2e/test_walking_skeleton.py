@@ -41,14 +41,18 @@ async def test_a_recognised_region_shows_up_in_reporting(system: System) -> None
 
         row = await support.eventually(visible, timeout=60)
         assert row["name"] == "Süderelbe" and row["recognised_on"] == "2022-09-21"
-        assert row["recognised_by"] == "mb-referat-402"
+        assert row["recognised_by"] == "MB"  # the organisation, never the person
 
         audit_url = f"{system.reporting.url}/audit/events"
         assert (await http.get(audit_url, headers=agency)).status_code == 403
         audit = (await http.get(audit_url, headers=support.bearer("auditor"))).json()
         assert [a["type"].split(".")[-2] for a in audit] == ["ProgrammeOpened", "RegionRecognised"]
         assert audit[1]["correlation_id"] == "e2e-corr"
-        assert audit[1]["actor_subject"] == "mb-referat-402"
+        assert (audit[1]["actor_organisation"], audit[1]["actor_subject"]) == ("MB", None)
+        history = f"{system.regions.url}/regions/{region['region_id']}/history"
+        assert (await http.get(history, headers=agency)).status_code == 403
+        recorded = (await http.get(history, headers=support.bearer("auditor"))).json()
+        assert recorded[0]["recordedby"]["subject"] == "mb-referat-402"  # for auditors only
         for service in (system.regions, system.funding, system.reporting):
             health = (await http.get(f"{service.url}/health")).json()
             assert health == {"kafka": True, "database": True, "status": "ok"}

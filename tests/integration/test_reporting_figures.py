@@ -48,8 +48,10 @@ def scenario(funding: FundingApplication) -> None:
 
 
 def as_published_before_v2(ce: CloudEvent) -> CloudEvent:
-    """A FundsCommitted as Kafka holds it from before v2: type v1, no decision date."""
+    """A FundsCommitted as Kafka holds it from before v2: type v1, no decision date, and
+    the person who acted."""
     data = {k: v for k, v in ce.data.items() if k != "decided_on"}
+    data["actor"] = {"role": "nbank", "subject": "nbank-bewilligung-1", "region_id": None}
     return ce.model_copy(update={"type": v1.FundsCommittedV1.event_type(), "data": data})
 
 
@@ -81,10 +83,10 @@ def comparable(f: Figures) -> tuple[Any, ...]:
 async def test_figures_now_and_as_of_every_past_moment(
     fresh_database: str, first_commitment_as_v1: bool
 ) -> None:
-    """With FundsCommitted v2 only, and with a v1 among them (Kafka's history)."""
+    """With FundsCommitted v3 only, and with a v1 among them (Kafka's history)."""
     events, funding = everything(first_commitment_as_v1)
     versions = {p.version for _, p in events if isinstance(p, v1.FundsCommittedV1)}
-    assert versions == ({1, 2} if first_commitment_as_v1 else {2})
+    assert versions == ({1, 3} if first_commitment_as_v1 else {3})
     conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
     try:
         await conn.execute(SCHEMA)

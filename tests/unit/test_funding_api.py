@@ -61,7 +61,18 @@ def test_a_project_goes_its_way_over_http(api: tuple[Api, str]) -> None:
         540_000 * EUR,
     )
     history = a.client.get(f"/projects/{pid}/history", headers=RM).json()
-    assert len(history) == 10 and history[4]["data"]["actor"]["subject"] == "test-nbank"
+    # The public event names the role and organisation; the history, for overseers, the
+    # person and the note as well.
+    approval = history[4]
+    assert len(history) == 10 and approval["type"].endswith("FundsCommitted.v3")
+    assert approval["data"]["actor"] == {
+        "role": "nbank",
+        "organisation": "NBank",
+        "region_id": None,
+    }
+    assert "note" not in approval["data"]
+    assert approval["recordedby"]["subject"] == "test-nbank"
+    assert approval["note"] == "Bescheid vom 3.3.2025"
     budgets = a.client.get("/regions/heidefinition/budgets", headers=NBANK).json()
     assert budgets[0]["available_cents"] == 5_940_000 * EUR
 

@@ -280,13 +280,14 @@ def test_a_grant_decision_records_its_date_and_refuses_one_in_the_future(
     [ce] = [
         ce for e in funding.project_history(pid) for ce in to_public(e) if "Committed" in ce.type
     ]
-    assert ce.type == v2.FundsCommittedV2.event_type()
+    assert ce.type == v2.FundsCommittedV3.event_type()
     assert ce.data["decided_on"] == "2025-03-14"
 
 
 def test_a_commitment_stored_before_v2_is_upcast_when_read(funding: FundingApplication) -> None:
     """A Project.Approved event stored as version 1 (no decision date): eventsourcing's
-    upcasting gives it the day it was recorded, and it is published as FundsCommitted v2."""
+    upcasting gives it the day it was recorded, and it is published with the decision date
+    (FundsCommitted v3: v2's date, and the actor's role and organisation)."""
     pid = approved(funding)
     [stored] = [s for s in funding.recorder.select_events(pid) if s.topic.endswith(".Approved")]
     state = funding.mapper.transcoder.decode(stored.state)
@@ -301,5 +302,5 @@ def test_a_commitment_stored_before_v2_is_upcast_when_read(funding: FundingAppli
     event = funding.mapper.to_domain_event(as_v1)
     assert event.decided_on == event.timestamp.astimezone(BERLIN).date()
     [ce] = to_public(event)
-    assert ce.type == v2.FundsCommittedV2.event_type()
-    v2.FundsCommittedV2.model_validate(ce.data)
+    assert ce.type == v2.FundsCommittedV3.event_type()
+    v2.FundsCommittedV3.model_validate(ce.data)

@@ -79,7 +79,10 @@ def test_a_region_is_kept_and_read_back(api: Api) -> None:
         "BudgetAllocated",
         "BudgetAdjusted",
     ]
-    assert {e["data"]["actor"]["subject"] for e in history} == {"test-ministry"}
+    # Who acted, in person, is in the history (not for agencies), not in the public events.
+    assert {e["recordedby"]["subject"] for e in history} == {"test-ministry"}
+    assert {e["data"]["actor"]["organisation"] for e in history} == {"MB"}
+    assert all("subject" not in e["data"]["actor"] for e in history)
     first_day = history[0]["time"][:10]
     past = api.get(f"/regions/jadebay?as_of={first_day}").json()
     assert past["as_of"] is not None and past["version"] == 7  # the whole day counts

@@ -17,7 +17,8 @@ from services.regions.domain.rules import (
     RegionNotFound,
 )
 from shared.es import meta
-from shared.events import contract_for, v1
+from shared.events import contract_for, v2
+from shared.events.base import PublicActor
 
 MINISTRY = meta({"role": "ministry", "subject": "mb-referat-402", "region_id": None}, "corr-1")
 EUR = 100  # cents
@@ -50,7 +51,9 @@ def test_the_ministry_recognises_a_region(app: RegionsApplication) -> None:
         "ArL Lüneburg",
         date(2022, 9, 20),
     )
-    assert region.recognised_by["subject"] == "mb-referat-402"
+    assert region.recognised_by == PublicActor(role="ministry", organisation="MB")
+    [recognised] = [e for e in app.history("heidefinition") if "Recognised" in type(e).__name__]
+    assert recognised.meta["actor"]["subject"] == "mb-referat-402"  # the person: in its record
     assert app.get_programme().regions == ["heidefinition"]
     assert [r.region_id for r in app.list_regions()] == ["heidefinition"]
 
@@ -344,9 +347,11 @@ def test_every_change_becomes_a_public_event_with_who_and_when(app: RegionsAppli
         contract = contract_for(ce.type)
         assert contract is not None
         payload = contract.model_validate(ce.data)
-        assert payload.actor.subject == "mb-referat-402"
+        # The public event: the role and organisation, not the person.
+        assert payload.actor == PublicActor(role="ministry", organisation="MB")
+        assert "subject" not in ce.data["actor"]
         assert ce.correlationid == "corr-1"
-    adjusted = v1.BudgetAdjustedV1.model_validate(public[-1].data)
+    adjusted = v2.BudgetAdjustedV2.model_validate(public[-1].data)
     assert (adjusted.previous_cents, adjusted.amount_cents) == (2_000_000 * EUR, 1_500_000 * EUR)
     assert [ce.sequence for ce in public[1:]] == [1, 2, 3, 4, 5]
 

@@ -1,15 +1,17 @@
 """The one place where the funding service's domain events become public events.
 
 The project publishes its whole lifecycle and the money it moves; the budget ledgers,
-the regions' registers and idempotency records are funding's own bookkeeping. The
-contact person (a natural person) never leaves the service.
+the regions' registers and idempotency records are funding's own bookkeeping. No person
+leaves the service: not the contact person, not the official who took a step (the public
+actor is a role and an organisation), and not the step's free-text note.
 """
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from shared.es import envelope_for
-from shared.events import Actor, CloudEvent, PublicEvent, v1, v2
+from shared.events import CloudEvent, PublicEvent, v2
+from shared.events.base import public_actor
 from shared.topics import FUNDING_SOURCE
 
 SOURCE = FUNDING_SOURCE
@@ -17,7 +19,7 @@ SOURCE = FUNDING_SOURCE
 Make = Callable[[Any, dict[str, Any]], PublicEvent]
 
 
-def _vote(contract: type[v1.ProjectEndorsedV1] | type[v1.ProjectRejectedV1]) -> Make:
+def _vote(contract: type[v2.ProjectEndorsedV2] | type[v2.ProjectRejectedV2]) -> Make:
     return lambda e, c: contract(
         **c,
         votes_for=e.votes_for,
@@ -28,27 +30,27 @@ def _vote(contract: type[v1.ProjectEndorsedV1] | type[v1.ProjectRejectedV1]) -> 
 
 
 _PROJECT: dict[str, Make] = {
-    "PriorityCheckRecorded": lambda e, c: v1.PriorityCheckRecordedV1(
+    "PriorityCheckRecorded": lambda e, c: v2.PriorityCheckRecordedV2(
         **c, outcome=e.outcome, other_programme=e.other_programme
     ),
-    "Endorsed": _vote(v1.ProjectEndorsedV1),
-    "Rejected": _vote(v1.ProjectRejectedV1),
-    "Submitted": lambda e, c: v1.ApplicationSubmittedV1(**c),
-    "Refused": lambda e, c: v1.GrantRefusedV1(**c),
-    "PaymentRequested": lambda e, c: v1.PaymentRequestedV1(
+    "Endorsed": _vote(v2.ProjectEndorsedV2),
+    "Rejected": _vote(v2.ProjectRejectedV2),
+    "Submitted": lambda e, c: v2.ApplicationSubmittedV2(**c),
+    "Refused": lambda e, c: v2.GrantRefusedV2(**c),
+    "PaymentRequested": lambda e, c: v2.PaymentRequestedV2(
         **c,
         request_no=e.request_no,
         declared_expenditure_cents=e.declared_expenditure_cents,
         amount_cents=e.amount_cents,
     ),
-    "Disbursed": lambda e, c: v1.FundsDisbursedV1(**c, amount_cents=e.amount_cents),
-    "Recovered": lambda e, c: v1.FundsRecoveredV1(**c, amount_cents=e.amount_cents),
-    "Released": lambda e, c: v1.FundsReleasedV1(**c, amount_cents=e.amount_cents, reason=e.reason),
-    "ProofOfUseAccepted": lambda e, c: v1.ProofOfUseAcceptedV1(
+    "Disbursed": lambda e, c: v2.FundsDisbursedV2(**c, amount_cents=e.amount_cents),
+    "Recovered": lambda e, c: v2.FundsRecoveredV2(**c, amount_cents=e.amount_cents),
+    "Released": lambda e, c: v2.FundsReleasedV2(**c, amount_cents=e.amount_cents, reason=e.reason),
+    "ProofOfUseAccepted": lambda e, c: v2.ProofOfUseAcceptedV2(
         **c, eligible_expenditure_cents=e.eligible_expenditure_cents
     ),
-    "Closed": lambda e, c: v1.ProjectClosedV1(**c),
-    "Withdrawn": lambda e, c: v1.ProjectWithdrawnV1(**c),
+    "Closed": lambda e, c: v2.ProjectClosedV2(**c),
+    "Withdrawn": lambda e, c: v2.ProjectWithdrawnV2(**c),
 }
 _MONEY = {"PaymentRequested", "Disbursed", "Recovered", "Released"}
 
@@ -61,14 +63,14 @@ def to_public(e: Any) -> Sequence[CloudEvent]:
     if name not in _PROJECT and name not in ("Proposed", "Approved"):
         return []  # funding's own bookkeeping (the contact person's erasure among it)
     common: dict[str, Any] = {
-        "actor": Actor.model_validate(e.meta["actor"]),
+        "actor": public_actor(e.meta["actor"]),
         "occurred_at": e.timestamp,
         "project_id": e.originator_id,
         "region_id": e.region_id,
     }
     payload: PublicEvent
     if name == "Proposed":
-        payload = v1.ProjectProposedV1(
+        payload = v2.ProjectProposedV2(
             **common,
             operation_code=e.operation_code,
             title=e.title,
@@ -85,17 +87,15 @@ def to_public(e: Any) -> Sequence[CloudEvent]:
             kind=e.kind,
         )
     elif name == "Approved":
-        payload = v2.FundsCommittedV2(
+        payload = v2.FundsCommittedV3(
             **common,
             fund=e.fund,
             amount_cents=e.amount_cents,
             eligible_cost_cents=e.eligible_cost_cents,
             funding_rate=e.funding_rate,
             decided_on=e.decided_on,
-            note=e.note,
         )
     elif name in _PROJECT:
-        common["note"] = e.note
         if name in _MONEY:
             common["fund"] = e.fund
         payload = _PROJECT[name](e, common)

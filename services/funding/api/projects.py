@@ -18,8 +18,8 @@ from services.funding.api.schemas import Erasure, ProjectPropose
 from services.funding.application.views import BudgetState, ContactPerson, ProjectState
 from shared.auth import check_own_region
 from shared.es import meta
-from shared.events import CloudEvent
 from shared.events.base import Actor
+from shared.history import HistoryEntry, history
 from shared.idempotency import IdempotencyKey, for_request
 from shared.pages import LargePages, Pages
 from shared.sync import run_sync
@@ -56,12 +56,15 @@ async def get_project(project_id: UUID, app: App, _: ProjectReader) -> ProjectSt
     return await run_sync(app.get_project, project_id)
 
 
-@router.get("/projects/{project_id}/history", summary="Every step, with who, when and why")
+@router.get(
+    "/projects/{project_id}/history",
+    summary="Every step as published, with who acted in person and why (not for agencies)",
+)
 async def project_history(
     project_id: UUID, app: App, _: ProjectReader, page: Pages
-) -> list[CloudEvent]:
+) -> list[HistoryEntry]:
     events = await run_sync(app.project_history, project_id)
-    return page.of((ce for e in events for ce in to_public(e)), lambda ce: (ce.sequence,))
+    return page.of(history(events, to_public), lambda ce: (ce.sequence,))
 
 
 @router.get("/regions/{region_id}/projects", summary="A region's projects, by operation code")

@@ -10,14 +10,16 @@ from typing import Any
 from services.regions.domain.programme import Programme
 from services.regions.domain.region import Region
 from shared.es import envelope_for
-from shared.events import Actor, CloudEvent, PublicEvent, v1
+from shared.events import CloudEvent, PublicEvent, v2
+from shared.events.base import public_actor
 from shared.topics import REGIONS_SOURCE
 
 SOURCE = REGIONS_SOURCE
 
 
 def _common(e: Any) -> dict[str, Any]:
-    return {"actor": Actor.model_validate(e.meta["actor"]), "occurred_at": e.timestamp}
+    """Who (the role and organisation: never the person) and when."""
+    return {"actor": public_actor(e.meta["actor"]), "occurred_at": e.timestamp}
 
 
 def _region_id(region_event: Any, e: Any) -> dict[str, Any]:
@@ -25,7 +27,7 @@ def _region_id(region_event: Any, e: Any) -> dict[str, Any]:
 
 
 _REGION: dict[type, Callable[[Any, str], PublicEvent]] = {
-    Region.Recognised: lambda e, rid: v1.RegionRecognisedV1(
+    Region.Recognised: lambda e, rid: v2.RegionRecognisedV2(
         **_region_id(rid, e),
         region_name=e.name,
         arl=e.arl,
@@ -33,26 +35,26 @@ _REGION: dict[type, Callable[[Any, str], PublicEvent]] = {
         announced_budget_cents=e.announced_budget_cents,
         notes=e.notes,
     ),
-    Region.MembersRecorded: lambda e, rid: v1.MembersRecordedV1(  # type: ignore[attr-defined]
+    Region.MembersRecorded: lambda e, rid: v2.MembersRecordedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), members=e.members, lead_partner=e.lead_partner, note=e.note
     ),
-    Region.ZukunftskonzeptAdopted: lambda e, rid: v1.ZukunftskonzeptAdoptedV1(  # type: ignore[attr-defined]
+    Region.ZukunftskonzeptAdopted: lambda e, rid: v2.ZukunftskonzeptAdoptedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), handlungsfelder=e.handlungsfelder, adopted_on=e.adopted_on
     ),
-    Region.SteeringGroupConstituted: lambda e, rid: v1.SteeringGroupConstitutedV1(  # type: ignore[attr-defined]
+    Region.SteeringGroupConstituted: lambda e, rid: v2.SteeringGroupConstitutedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), seats=e.seats, constituted_on=e.constituted_on
     ),
-    Region.RegionalManagementEstablished: lambda e, rid: v1.RegionalManagementEstablishedV1(  # type: ignore[attr-defined]
+    Region.RegionalManagementEstablished: lambda e, rid: v2.RegionalManagementEstablishedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e),
         host_organisation=e.host_organisation,
         annual_grant_cents=e.annual_grant_cents,
         annual_cap_cents=e.annual_cap_cents,
         established_on=e.established_on,
     ),
-    Region.BudgetAllocated: lambda e, rid: v1.BudgetAllocatedV1(  # type: ignore[attr-defined]
+    Region.BudgetAllocated: lambda e, rid: v2.BudgetAllocatedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), fund=e.fund, amount_cents=e.amount_cents, basis=e.basis, note=e.note
     ),
-    Region.BudgetAdjusted: lambda e, rid: v1.BudgetAdjustedV1(  # type: ignore[attr-defined]
+    Region.BudgetAdjusted: lambda e, rid: v2.BudgetAdjustedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e),
         fund=e.fund,
         previous_cents=e.previous_cents,
@@ -64,7 +66,7 @@ _REGION: dict[type, Callable[[Any, str], PublicEvent]] = {
 
 def to_public(e: Any) -> Sequence[CloudEvent]:
     if isinstance(e, Programme.Opened):  # type: ignore[attr-defined]
-        payload: PublicEvent = v1.ProgrammeOpenedV1(
+        payload: PublicEvent = v2.ProgrammeOpenedV2(
             **_common(e),
             programme_id=e.key,
             programme_name=e.name,

@@ -9,7 +9,7 @@ from services.regions.api.deps import App, CorrelationId, HistoryReader, Ministr
 from services.regions.api.schemas import RegionRecognise
 from services.regions.application.views import RegionState
 from shared.es import meta
-from shared.events import CloudEvent
+from shared.history import HistoryEntry, history
 from shared.http import parse_as_of
 from shared.pages import Pages
 from shared.sync import run_sync
@@ -61,6 +61,6 @@ async def get_region(
 )
 async def region_history(
     region_id: str, app: App, _: HistoryReader, page: Pages
-) -> list[CloudEvent]:
+) -> list[HistoryEntry]:
     events = await run_sync(app.history, region_id)
-    return page.of((ce for e in events for ce in to_public(e)), lambda ce: (ce.sequence,))
+    return page.of(history(events, to_public), lambda ce: (ce.sequence,))

@@ -1,12 +1,12 @@
 """What the regions service answers with: plain, validated values built from aggregates."""
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from services.regions.domain.programme import Programme
 from services.regions.domain.region import Region
+from shared.events.base import PublicActor, public_actor
 from shared.events.v1.regions import BudgetBasis, DistrictMember, SteeringGroupSeat
 
 
@@ -30,7 +30,9 @@ class RegionState(BaseModel):
     arl: str
     recognised_on: date | None
     recognised_at: datetime = Field(description="when the recognition was recorded")
-    recognised_by: dict[str, Any]
+    recognised_by: PublicActor = Field(
+        description="the role and organisation (the person is in the region's history)"
+    )
     announced_budget_cents: int | None
     notes: list[str]
     members: list[DistrictMember]
@@ -70,7 +72,7 @@ def region_state(region: Region, as_of: datetime | None = None) -> RegionState:
         arl=region.arl,
         recognised_on=region.recognised_on,
         recognised_at=region.created_on,
-        recognised_by=region.recognised_by,
+        recognised_by=public_actor(region.recognised_by),
         announced_budget_cents=region.announced_budget_cents,
         notes=region.notes,
         members=[DistrictMember.model_validate(m) for m in region.members],

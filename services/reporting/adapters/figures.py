@@ -51,7 +51,12 @@ WHERE $1::text IS NULL OR region_id = $1 GROUP BY region_id, stage ORDER BY regi
 
 def of_type(contract: Any) -> str:
     """SQL: the event is of this contract's name, in any of its versions."""
-    return "type IN (" + ", ".join(f"'{t}'" for t in types_of(contract.name)) + ")"
+    return of_name(contract.name)
+
+
+def of_name(name: str) -> str:
+    """SQL: the event is of this name, in any of its versions."""
+    return "type IN (" + ", ".join(f"'{t}'" for t in types_of(name)) + ")"
 
 
 # Project stage after each kind of event: the fold's mapping, written as SQL
@@ -60,9 +65,7 @@ _STAGE_CASE = (
     f"CASE WHEN {of_type(v1.PriorityCheckRecordedV1)} THEN CASE WHEN "
     "outcome = 'passed' THEN 'priority_checked' ELSE 'referred_elsewhere' END "
     # one WHEN per event name: of_type covers all its versions
-    + " ".join(
-        {k.name: f"WHEN {of_type(k)} THEN '{stage}'" for k, stage in STAGE_OF.items()}.values()
-    )
+    + " ".join(f"WHEN {of_name(name)} THEN '{stage}'" for name, stage in STAGE_OF.items())
     + " END"
 )
 _RATE = (

@@ -13,6 +13,7 @@ from services.reporting.adapters.project_fold import PROJECT_EVENTS, fold, write
 from services.reporting.adapters.statements import statement_for
 from shared.consumer import Events
 from shared.events import CloudEvent, PublicEvent
+from shared.events.base import public_actor
 from shared.pg import DbConn
 
 
@@ -33,6 +34,7 @@ async def project(conn: DbConn, events: Events) -> None:
 AUDIT_COLUMNS = [
     "event_id", "type", "source", "subject", "aggregate_id", "sequence", "time",
     "actor_role", "actor_subject", "correlation_id", "causation_id", "data",
+    "actor_organisation",
 ]  # fmt: skip
 
 
@@ -44,8 +46,11 @@ async def _audit(conn: DbConn, events: Events) -> None:
 
 
 def audit_row(e: CloudEvent, p: PublicEvent | None) -> tuple[Any, ...]:
+    """Who acted: the role and organisation; the person only where an event before v2 named
+    them (the audit log is for those who oversee the programme, never for agencies)."""
     return (
         e.id, e.type, e.source, e.subject, e.aggregateid, e.sequence, e.time,
-        p.actor.role if p else None, p.actor.subject if p else None,
+        p.actor.role if p else None, getattr(p.actor, "subject", None) if p else None,
         e.correlationid, e.causationid, to_json(e.data).decode(),
+        public_actor(p.actor).organisation if p else None,
     )  # fmt: skip

@@ -33,6 +33,7 @@ from services.reporting.adapters.projections import AUDIT_COLUMNS, audit_row, pr
 from services.reporting.adapters.schema import ACCESS, INDEXES, MODELS, TABLES
 from shared.consumer import Events, parse
 from shared.events import all_contracts
+from shared.events.base import ORGANISATIONS
 from shared.kafka import KafkaAccess
 from shared.pg import DbConn
 
@@ -288,8 +289,9 @@ def _audit_row(raw: bytes) -> AuditRow:
     actor = data.get("actor") if e["type"] in KNOWN_TYPES else None
     return (
         e["id"], e["type"], e["source"], e["subject"], e["aggregateid"], e["sequence"],
-        datetime.fromisoformat(e["time"]), actor and actor["role"], actor and actor["subject"],
+        datetime.fromisoformat(e["time"]), actor and actor["role"], actor and actor.get("subject"),
         e.get("correlationid"), e.get("causationid"), orjson.dumps(data).decode(),
+        actor and (actor.get("organisation") or ORGANISATIONS[actor["role"]]),
     )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS audit_log (
     sequence       int         NOT NULL,
     time           timestamptz NOT NULL,
     actor_role     text,
-    actor_subject  text,
+    actor_subject  text,  -- the person: in events before v2 only (auditors read it)
     correlation_id text,
     causation_id   text,
     data           jsonb       NOT NULL,
@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS region_view (
     category      text        NOT NULL DEFAULT 'more_developed'
 );
 
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS actor_organisation text;
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS announced_budget_cents bigint;
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS handlungsfelder text[] NOT NULL DEFAULT '{}';
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS category text NOT NULL DEFAULT 'more_developed';

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from shared.events import PublicEvent, v1
+from shared.events.base import public_actor
 from shared.territory import region_in_transition
 
 Statement = tuple[str, tuple[Any, ...]]
@@ -28,12 +29,13 @@ def _allocation(p: v1.BudgetAllocatedV1 | v1.BudgetAdjustedV1, e: Any) -> Statem
     )
 
 
-STATEMENTS: dict[type[PublicEvent], Callable[[Any, Any], Statement]] = {
-    v1.ProgrammeOpenedV1: lambda p, e: (
+# By event name: every version (they subclass v1) through the same statement.
+STATEMENTS: dict[str, Callable[[Any, Any], Statement]] = {
+    v1.ProgrammeOpenedV1.name: lambda p, e: (
         "INSERT INTO programme_view (programme_id, name, envelope_cents) VALUES ($1, $2, $3)",
         (p.programme_id, p.programme_name, p.envelope_cents),
     ),
-    v1.RegionRecognisedV1: lambda p, e: (
+    v1.RegionRecognisedV1.name: lambda p, e: (
         "INSERT INTO region_view (region_id, name, arl, recognised_on, recognised_at, "
         "recognised_by, announced_budget_cents) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         (
@@ -42,25 +44,25 @@ STATEMENTS: dict[type[PublicEvent], Callable[[Any, Any], Statement]] = {
             p.arl,
             p.recognised_on,
             p.occurred_at,
-            p.actor.subject,
+            public_actor(p.actor).organisation,  # the organisation, never a person
             p.announced_budget_cents,
         ),
     ),
-    v1.MembersRecordedV1: lambda p, e: (
+    v1.MembersRecordedV1.name: lambda p, e: (
         "UPDATE region_view SET category = $2 WHERE region_id = $1",
         (p.region_id, region_category(p)),
     ),
-    v1.ZukunftskonzeptAdoptedV1: lambda p, e: (
+    v1.ZukunftskonzeptAdoptedV1.name: lambda p, e: (
         "UPDATE region_view SET handlungsfelder = $2 WHERE region_id = $1",
         (p.region_id, list(p.handlungsfelder)),
     ),
-    v1.BudgetAllocatedV1: _allocation,
-    v1.BudgetAdjustedV1: _allocation,
+    v1.BudgetAllocatedV1.name: _allocation,
+    v1.BudgetAdjustedV1.name: _allocation,
 }
 
 
 def statement_for(payload: PublicEvent | None, envelope: Any) -> Statement | None:
     if payload is None:
         return None
-    make = STATEMENTS.get(type(payload))
+    make = STATEMENTS.get(payload.name)
     return make(payload, envelope) if make else None

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.reporting.api.regions import Pool
 from shared.auth import allow
@@ -26,7 +26,11 @@ class AuditEntry(BaseModel):
     sequence: int
     time: datetime
     actor_role: str | None
-    actor_subject: str | None
+    actor_organisation: str | None
+    actor_subject: str | None = Field(
+        description="the person: only in events recorded before the v2 contracts; the "
+        "services' histories keep it for every step"
+    )
     correlation_id: str | None
     causation_id: str | None
     data: dict[str, Any]
@@ -34,7 +38,8 @@ class AuditEntry(BaseModel):
 
 ENTRY = (
     "SELECT event_id::text, type, subject, aggregate_id, sequence, time, actor_role, "
-    "actor_subject, correlation_id, causation_id, data::text AS data FROM audit_log "
+    "actor_organisation, actor_subject, correlation_id, causation_id, data::text AS data "
+    "FROM audit_log "
 )
 # In order of time, page by page: the key of the last entry of a page is the cursor.
 AFTER = "($1::timestamptz IS NULL OR (time, aggregate_id, sequence) > ($1, $2::text, $3::int)) "
@@ -81,7 +86,7 @@ MONEY_TYPES = [
 async def budget_history(
     region_id: str, fund: v1.Fund, db: Pool, _: AuditReader, page: LargePages
 ) -> list[AuditEntry]:
-    allocations = [v1.BudgetAllocatedV1.event_type(), v1.BudgetAdjustedV1.event_type()]
+    allocations = [*types_of(v1.BudgetAllocatedV1.name), *types_of(v1.BudgetAdjustedV1.name)]
     rows = await db.fetch(
         f"{ENTRY} WHERE {AFTER} AND data->>'region_id' = $5 AND data->>'fund' = $6 "
         f"AND type = ANY($7::text[]) {ORDER}",

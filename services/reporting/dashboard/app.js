@@ -178,7 +178,7 @@ async function showHistory(project) {
       const when = new Date(e.time).toLocaleString("de-DE");
       const money = e.data.amount_cents !== undefined ? " – " + euro(e.data.amount_cents) : "";
       item.innerHTML = '<div class="zeit"></div><div class="was"></div>';
-      item.querySelector(".zeit").textContent = when + " · " + (e.actor_role || "") + " " + (e.actor_subject || "");
+      item.querySelector(".zeit").textContent = when + " · " + (e.actor_organisation || e.actor_role || "") + (e.actor_subject ? " (" + e.actor_subject + ")" : "");
       item.querySelector(".was").textContent = (EVENTS[name] || name) + money + (e.data.note ? " (" + e.data.note + ")" : "");
       list.append(item);
     }

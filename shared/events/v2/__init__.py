@@ -1,31 +1,64 @@
-"""Version 2 of the public integration events that needed one.
+"""The public events' later versions: FundsCommitted v2 (the grant decision's date), and
+v2 (v3) of every event, with the actor's role and organisation instead of the person.
 
-A v2 is a superset of its v1: every v1 field keeps its name, type and meaning, so a
-subscriber that knows only v1 reads a v2 message with its v1 schema (the compatibility
-test checks this). What v2 adds is required, which is why it could not be added to v1.
+A v2 that adds a field is a superset of its v1 (a v1 subscriber reads it); a version that
+removes a field for privacy says so (`x-removed`) and its readers read the older
+messages by ignoring what it removed.
 """
 
-from datetime import date
+from shared.events.v2.committed import FundsCommittedV2
+from shared.events.v2.funding import (
+    ApplicationSubmittedV2,
+    FundsCommittedV3,
+    FundsDisbursedV2,
+    FundsRecoveredV2,
+    FundsReleasedV2,
+    GrantRefusedV2,
+    PaymentRequestedV2,
+    PriorityCheckRecordedV2,
+    ProjectClosedV2,
+    ProjectEndorsedV2,
+    ProjectProposedV2,
+    ProjectRejectedV2,
+    ProjectWithdrawnV2,
+    ProofOfUseAcceptedV2,
+)
+from shared.events.v2.public import Public, PublicStep
+from shared.events.v2.regions import (
+    BudgetAdjustedV2,
+    BudgetAllocatedV2,
+    MembersRecordedV2,
+    ProgrammeOpenedV2,
+    RegionalManagementEstablishedV2,
+    RegionRecognisedV2,
+    SteeringGroupConstitutedV2,
+    ZukunftskonzeptAdoptedV2,
+)
 
-from pydantic import Field
-
-from shared.events.base import contract
-from shared.events.v1.funding import FundsCommittedV1
-
-
-@contract
-class FundsCommittedV2(FundsCommittedV1):
-    """NBank approved a grant (Bewilligung); the amount is committed against the budget.
-
-    v2 adds the date of the grant decision (Bewilligungsdatum) as it stands on the notice;
-    the time of the event is when it was recorded. Commitments recorded before v2 carry
-    the day they were recorded (German time).
-    """
-
-    name = "FundsCommitted"
-    version = 2
-
-    decided_on: date = Field(description="date of the grant decision (Bewilligungsbescheid)")
-
-
-__all__ = ["FundsCommittedV2"]
+__all__ = [
+    "ApplicationSubmittedV2",
+    "BudgetAdjustedV2",
+    "BudgetAllocatedV2",
+    "FundsCommittedV2",
+    "FundsCommittedV3",
+    "FundsDisbursedV2",
+    "FundsRecoveredV2",
+    "FundsReleasedV2",
+    "GrantRefusedV2",
+    "MembersRecordedV2",
+    "PaymentRequestedV2",
+    "PriorityCheckRecordedV2",
+    "ProgrammeOpenedV2",
+    "ProjectClosedV2",
+    "ProjectEndorsedV2",
+    "ProjectProposedV2",
+    "ProjectRejectedV2",
+    "ProjectWithdrawnV2",
+    "ProofOfUseAcceptedV2",
+    "Public",
+    "PublicStep",
+    "RegionRecognisedV2",
+    "RegionalManagementEstablishedV2",
+    "SteeringGroupConstitutedV2",
+    "ZukunftskonzeptAdoptedV2",
+]

@@ -1,0 +1,67 @@
+"""v2 of the regions service's events: v1 with the actor's role and organisation instead
+of the person (shared/events/v2/public.py). The notes and reasons the ministry gives with
+the programme's data stay: they are public by nature (what was not published, why a budget
+changed) and must not name a person (the API says so)."""
+
+# The v2 classes replace v1's `actor`, which mypy reads as an incompatible redefinition.
+# mypy: disable-error-code="misc"
+
+from shared.events.base import contract
+from shared.events.v1 import regions as v1
+from shared.events.v2.public import Public
+
+
+@contract
+class ProgrammeOpenedV2(Public, v1.ProgrammeOpenedV1):
+    """The ministry opened the programme with its EU envelope."""
+
+    version = 2
+
+
+@contract
+class RegionRecognisedV2(Public, v1.RegionRecognisedV1):
+    """The ministry recognised a Zukunftsregion."""
+
+    version = 2
+
+
+@contract
+class MembersRecordedV2(Public, v1.MembersRecordedV1):
+    """The region's members as they now stand (the whole list, replacing the previous one)."""
+
+    version = 2
+
+
+@contract
+class ZukunftskonzeptAdoptedV2(Public, v1.ZukunftskonzeptAdoptedV1):
+    """The region's Zukunftskonzept (territorial strategy) with its Handlungsfelder."""
+
+    version = 2
+
+
+@contract
+class SteeringGroupConstitutedV2(Public, v1.SteeringGroupConstitutedV1):
+    """The region's Steuerungsgruppe as constituted (the whole group)."""
+
+    version = 2
+
+
+@contract
+class RegionalManagementEstablishedV2(Public, v1.RegionalManagementEstablishedV1):
+    """The region's Regionalmanagement and its annual grant."""
+
+    version = 2
+
+
+@contract
+class BudgetAllocatedV2(Public, v1.BudgetAllocatedV1):
+    """Money of the envelope allocated to a region for one fund."""
+
+    version = 2
+
+
+@contract
+class BudgetAdjustedV2(Public, v1.BudgetAdjustedV1):
+    """A region's allocation for one fund changed, with the (public) reason."""
+
+    version = 2
