@@ -45,7 +45,7 @@ JAVA_OPTS=(-Xms256m -Xmx1g "-Dlog4j2.configurationFile=$ROOT/deploy/kafka/log4j2
 start() {
   need_java
   fetch_jars
-  if running; then say "Kafka already running on 127.0.0.1:$KPORT"; return; fi
+  if running; then say "Kafka already running on 127.0.0.1:$KPORT"; provision; return; fi
   mkdir -p "$KDIR/data"
   sed -e "s#@DATA_DIR@#$KDIR/data#" -e "s#@PORT@#$KPORT#" -e "s#@CONTROLLER_PORT@#$KCPORT#" \
     -e "s#@ADMIN_PASSWORD@#$(password_of admin)#g" \

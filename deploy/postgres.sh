@@ -92,6 +92,10 @@ stop() {
 
 status() { BIN=$(pg_bin); if running; then say "PostgreSQL running on $PGPORT"; else say "PostgreSQL stopped"; return 3; fi; }
 
+# As the superuser, SQL from stdin against a database (tests: what an attacker with the
+# database server's keys could do).
+sql() { BIN=$(pg_bin); as_pg "$BIN/psql" -h "$PGDATA" -p "$PGPORT" -d "$1" -v ON_ERROR_STOP=1 -qtA; }
+
 # Fault injection (tests): a crash, as if the machine lost power; `start` recovers it.
 crash() { BIN=$(pg_bin); if running; then as_pg "$BIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null; say "PostgreSQL crashed (immediate stop)"; fi; }
 
@@ -100,5 +104,6 @@ reset() { stop; rm -rf "$PGDATA" "$PGLOG"; say "PostgreSQL data deleted ($PGDATA
 
 case "${1:-}" in
   start) start ;; stop) stop ;; status) status ;; reset) reset ;; crash) crash ;;
-  *) echo "usage: $0 start|stop|status|reset|crash" >&2; exit 2 ;;
+  sql) sql "${2:?usage: $0 sql DATABASE < statements.sql}" ;;
+  *) echo "usage: $0 start|stop|status|reset|crash|sql DATABASE" >&2; exit 2 ;;
 esac

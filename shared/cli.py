@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import sys
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ import uvicorn
 from fastapi import FastAPI
 
 if TYPE_CHECKING:
+    from shared.chain import Verdict
     from shared.service import EventSourcedService
 
 
@@ -26,15 +28,21 @@ def main(
     make_api: Callable[[], tuple[FastAPI, str, int]],
     workers: dict[str, Callable[[], Coroutine[Any, Any, None]]],
     migrate: Callable[[], None],
+    verify: Callable[[], Coroutine[Any, Any, "Verdict"]],
 ) -> None:
-    """`serve`, a worker, or `migrate` (as the database's owner: the tables and grants)."""
+    """`serve`, a worker, `migrate` (as the database's owner: the tables and grants), or
+    `verify` (the hash chain; exit status 1 when a link is broken)."""
     parser = argparse.ArgumentParser(prog=prog)
-    parser.add_argument("command", choices=["serve", "migrate", *workers])
+    parser.add_argument("command", choices=["serve", "migrate", "verify", *workers])
     args = parser.parse_args()
     configure_logging()
     if args.command == "migrate":
         migrate()
         logging.getLogger(prog).info("the database's tables and grants are in place")
+    elif args.command == "verify":
+        verdict = asyncio.run(verify())
+        print(verdict.model_dump_json(indent=2))
+        sys.exit(0 if verdict.intact else 1)
     elif args.command == "serve":
         api, host, port = make_api()
         uvicorn.run(api, host=host, port=port, log_level="info")
@@ -51,7 +59,7 @@ def main_event_sourced(
 ) -> None:
     """`serve` (the API with its relay and background loops), `relay` alone, or one of the
     service's `background` loops alone (for instance `consume`)."""
-    from shared.service import run_relay
+    from shared.service import run_relay, verify_chain
 
     def api() -> tuple[FastAPI, str, int]:
         service = bootstrap()
@@ -66,5 +74,8 @@ def main_event_sourced(
 
         return run
 
+    async def verify() -> "Verdict":
+        return await verify_chain(bootstrap())
+
     workers = {"relay": relay, **{name: alone(name) for name in background}}
-    main(prog, make_api=api, workers=workers, migrate=migrate)
+    main(prog, make_api=api, workers=workers, migrate=migrate, verify=verify)

@@ -22,13 +22,15 @@ from shared.events.base import PublicEvent
 from shared.events.envelope import CloudEvent
 from shared.pg import DbConn, create_schema
 
-__all__ = ["SCHEMA", "Events", "ExactlyOnceConsumer", "Handler", "Rejected", "parse"]
+__all__ = ["SCHEMA", "Events", "ExactlyOnceConsumer", "Handler", "Position", "Rejected", "parse"]
 
 # A projection: applies events, in order, inside the consumer's transaction (a whole batch
 # at once; one by one when it rejected one of them). `payload` is the parsed contract, or
-# None for a well-formed event of a type this code does not know yet.
+# None for a well-formed event of a type this code does not know yet; each event's
+# position is where the consumer read it (topic, partition, offset).
 Events = Sequence[tuple[CloudEvent, PublicEvent | None]]
-Handler = Callable[[DbConn, Events], Awaitable[None]]
+Position = tuple[str, int, int]
+Handler = Callable[[DbConn, Events, Sequence[Position]], Awaitable[None]]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consumer_offsets (
@@ -123,8 +125,10 @@ class ExactlyOnceConsumer(BatchConsumer):
     async def _apply_events(self, conn: DbConn, items: list[Parsed]) -> int:
         """Drop events already applied (by id), hand the rest to the projection in order."""
         unique: dict[UUID, tuple[CloudEvent, PublicEvent | None]] = {}
-        for _, envelope, payload in items:
+        where: dict[UUID, Position] = {}
+        for record, envelope, payload in items:
             unique.setdefault(envelope.id, (envelope, payload))
+            where.setdefault(envelope.id, (record.topic, record.partition, record.offset))
         rows = await conn.fetch(
             "INSERT INTO consumer_seen_events (group_id, event_id) "
             "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
@@ -136,7 +140,7 @@ class ExactlyOnceConsumer(BatchConsumer):
         if not events:
             return 0
         try:
-            await self.handler(conn, events)
+            await self.handler(conn, events, [where[e.id] for e, _ in events])
         except (
             ValueError,
             LookupError,

@@ -144,6 +144,7 @@ KEYS = {
 
 
 def publishing_service(contract: type[PublicEvent]) -> str:
+    """regions, funding, or chain (the anchors, which both publish on their own topics)."""
     module = next(c.__module__ for c in contract.__mro__ if ".v1." in c.__module__)
     return module.rsplit(".", 1)[-1]  # shared.events.v1.regions -> regions
 
@@ -154,7 +155,9 @@ def asyncapi(prefix: str = "zr") -> Schema:
     security = SASLScram512(username="your-user", password="")
     broker = KafkaBroker("kafka:9092", security=security, logger=None)
     for service, attribute in _TOPIC_OF.items():
-        contracts = [c for c in all_contracts().values() if publishing_service(c) == service]
+        contracts = [
+            c for c in all_contracts().values() if publishing_service(c) in (service, "chain")
+        ]
         data = Union[tuple(contracts)]  # type: ignore[valid-type]  # noqa: UP007
         envelope = create_model(
             f"{service.capitalize()}Event",

@@ -68,10 +68,11 @@ def rules(prefix: str, agencies: Iterable[str]) -> dict[str, Access]:
     """Who may do what in the deployment `prefix`."""
     t = Topics(prefix)
     out = {
-        "regions": Access(writes=(t.regions_events,)),
+        # Each reads its own topic too: the anchors of its hash chain are there (verify).
+        "regions": Access(writes=(t.regions_events,), reads=(t.regions_events,)),
         "funding": Access(
             writes=(t.funding_events, t.dead_letter("funding")),
-            reads=(t.regions_events,),
+            reads=(t.regions_events, t.funding_events),
             groups=("funding",),
         ),
         "reporting": Access(

@@ -8,12 +8,18 @@ position republishes the same events with the same ids; consumers drop duplicate
 
 Only one relay per service is active: it holds a PostgreSQL advisory lock on a dedicated
 connection for as long as it runs; others wait as standbys.
+
+Every `anchor_every` seconds (when new events were published) it also publishes the head
+of the event store's hash chain (ChainAnchored, shared/chain.py): the copies subscribers
+keep show a later rewrite of the database.
 """
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -21,8 +27,11 @@ from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from shared.chain import anchor_key
 from shared.database import Access
-from shared.events.envelope import CONTENT_TYPE, CloudEvent
+from shared.events import v1
+from shared.events.base import public_actor
+from shared.events.envelope import CONTENT_TYPE, CloudEvent, wrap
 from shared.kafka import KafkaAccess
 from shared.pg import create_schema
 from shared.sync import run_sync
@@ -46,6 +55,7 @@ class RelayStats:
     published: int = 0
     notifications: int = 0
     position: int = 0
+    anchors: int = 0
 
 
 @dataclass
@@ -58,11 +68,16 @@ class OutboxRelay:
     pg_dsn: str
     # Whether the relay creates its table (its role owns the database: development).
     create_schema: bool = True
+    # The chained event store, the events' source, and how often its head is anchored.
+    chain_table: str | None = None
+    source: str = ""
+    anchor_every: float = 60.0
     batch_size: int = 500
     idle_sleep: float = 0.1
     standby_sleep: float = 1.0
     stats: RelayStats = field(default_factory=RelayStats)
     active: asyncio.Event = field(default_factory=asyncio.Event)
+    _anchored: float = field(default=0.0, repr=False)
 
     async def run(self) -> None:
         """Run until cancelled."""
@@ -125,6 +140,40 @@ class OutboxRelay:
             self.stats.published += sent
             self.stats.notifications += len(notifications)
             self.stats.position = position
+            await self._anchor(conn, producer, position)
+
+    async def _anchor(
+        self, conn: asyncpg.Connection, producer: AIOKafkaProducer, position: int
+    ) -> None:
+        if not self.chain_table or time.monotonic() - self._anchored < self.anchor_every:
+            return
+        row = await conn.fetchrow(
+            f"SELECT notification_id, chain_hash FROM {self.chain_table} "
+            "WHERE notification_id <= $1 ORDER BY notification_id DESC LIMIT 1",
+            position,
+        )
+        if row is None or row["chain_hash"] is None:
+            return
+        now = datetime.now(UTC)
+        anchor = v1.ChainAnchoredV1(
+            actor=public_actor({"role": "system", "subject": self.name}),
+            occurred_at=now,
+            chain=self.chain_table,
+            notification_id=row["notification_id"],
+            chain_hash=bytes(row["chain_hash"]).hex(),
+        )
+        ce = wrap(
+            anchor, event_type=anchor.event_type(), source=self.source,
+            subject=f"chain/{self.chain_table}", aggregate_id=f"chain:{self.chain_table}",
+            sequence=anchor.notification_id, time=now,
+        )  # fmt: skip
+        await producer.send_and_wait(
+            self.topic, value=ce.to_bytes(), key=anchor_key(self.chain_table),
+            headers=[("content-type", CONTENT_TYPE.encode()), ("ce_type", ce.type.encode()),
+                     ("ce_id", str(ce.id).encode())],
+        )  # fmt: skip
+        self._anchored = time.monotonic()
+        self.stats.anchors += 1
 
     async def _publish(
         self, producer: AIOKafkaProducer, notifications: Sequence[Notification]

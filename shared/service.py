@@ -5,13 +5,16 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+import asyncpg
 from eventsourcing.application import Application
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 
-from shared.auth import install_auth
+from shared.auth import allow, install_auth
+from shared.chain import Verdict, read_anchors, verify_event_store
 from shared.database import Schema, migrate
+from shared.events.base import Actor
 from shared.http import add_health, install_error_handlers
 from shared.relay import OutboxRelay, Translate
 from shared.settings import ServiceSettings
@@ -40,6 +43,7 @@ def assemble(
     *,
     run_relay: bool,
     database: Schema,
+    source: str,
 ) -> EventSourcedService[A]:
     if settings.pg_create_schema and settings.persistence == "postgres":
         migrate(settings.pg_dsn, database, settings.pg_user)  # its role owns the database
@@ -51,6 +55,9 @@ def assemble(
         kafka=settings.kafka,
         pg_dsn=settings.pg_dsn,
         create_schema=settings.pg_create_schema,
+        chain_table=f"{app.name.lower()}_events",
+        source=source,
+        anchor_every=settings.chain_anchor_seconds,
     )
     return EventSourcedService(settings, app, relay, run_relay)
 
@@ -69,6 +76,33 @@ async def run_relay(service: EventSourcedService[Any]) -> None:
     s = service.settings
     await require_topics(s.kafka, [service.relay.topic])
     await supervise(f"{s.service_name} relay", service.relay.run)
+
+
+async def verify_chain(service: EventSourcedService[Any]) -> Verdict:
+    """The event store's chain recomputed, and compared with its anchors on Kafka."""
+    s, relay = service.settings, service.relay
+    table = relay.chain_table or f"{service.app.name.lower()}_events"
+    anchors = await read_anchors(s.kafka, relay.topic, table)
+    conn = await asyncpg.connect(s.pg_dsn)
+    try:
+        return await verify_event_store(conn, table, anchors)
+    finally:
+        await conn.close()
+
+
+def chain_router() -> APIRouter:
+    router = APIRouter(tags=["audit"])
+    overseers = Annotated[Actor, Depends(allow("auditor", "ministry", "nbank", "service"))]
+
+    @router.get(
+        "/audit/chain",
+        summary="Recompute the event store's hash chain and compare it with its anchors on "
+        "Kafka: names the first broken link",
+    )
+    async def chain(request: Request, _: overseers) -> Verdict:
+        return await verify_chain(request.app.state.service)
+
+    return router
 
 
 def create_service_api(
@@ -96,7 +130,7 @@ def create_service_api(
     api.state.service = service
     install_error_handlers(api)
     install_auth(api, service.settings)
-    for router in routers:
+    for router in (*routers, chain_router()):
         api.include_router(router)
     add_health(api, kafka=service.settings.kafka, pg_dsn=service.settings.pg_dsn)
     return api

@@ -73,6 +73,8 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "zukunftsregionen"
 
     aggregate_cache_size: int = 10_000
+    # How often the head of the event store's hash chain is published (ChainAnchored).
+    chain_anchor_seconds: float = Field(60.0, gt=0)
 
     # eventsourcing persistence: "postgres" for real runs, "popo" (in memory) for unit tests.
     persistence: Literal["postgres", "popo"] = "postgres"

@@ -5,6 +5,7 @@ service, which may not create topics."""
 from contextlib import suppress
 from dataclasses import dataclass
 
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -40,6 +41,12 @@ class Topics:
 
     def dead_letter(self, group_id: str) -> str:
         return f"{self.prefix}.dlq.{group_id}"
+
+
+async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> list[int]:
+    """A topic's partitions (its metadata fetched first: `topics()` fills another cache)."""
+    await consumer._client.force_metadata_update()
+    return sorted(consumer.partitions_for_topic(topic) or ())
 
 
 class TopicsMissing(Exception):

@@ -86,12 +86,13 @@ def _object(schema: Schema, root: Schema) -> st.SearchStrategy[dict[str, Any]]:
 def _string(schema: Schema) -> st.SearchStrategy[str]:
     if schema.get("format") in _FORMATS:
         return _FORMATS[schema["format"]]
-    low, high = schema.get("minLength", 0), schema.get("maxLength", 60)
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
     pattern = schema.get("pattern")
     if pattern in (None, LINE_PATTERN, TEXT_PATTERN):
         alphabet = _TEXT if pattern == TEXT_PATTERN else _LINE
-        return st.text(alphabet, min_size=low, max_size=high)
-    return st.from_regex(pattern, fullmatch=True).filter(lambda s: low <= len(s) <= high)
+        return st.text(alphabet, min_size=low, max_size=high if high is not None else 60)
+    strings = st.from_regex(pattern, fullmatch=True)
+    return strings.filter(lambda s: low <= len(s) <= (high if high is not None else len(s)))
 
 
 def _decimal(schema: Schema) -> st.SearchStrategy[Any]:

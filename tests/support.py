@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,23 @@ PG = {
 
 def dsn(database: str) -> str:
     return f"postgresql://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database}"
+
+
+def read_at(events: Sequence[Any], first: int = 0, topic: str = "zrt.test") -> list[Any]:
+    """Positions for events projected without Kafka: one partition, in their order."""
+    return [(topic, 0, first + i) for i in range(len(events))]
+
+
+def as_superuser(database: str, sql: str) -> str:
+    """SQL as the database server's superuser (deploy/postgres.sh sql): what an attacker
+    with the server's keys could do, triggers and grants notwithstanding."""
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "postgres.sh"), "sql", database],
+        input=sql, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise AssertionError(f"superuser SQL failed: {done.stderr}")
+    return done.stdout
 
 
 def role_password(role: str) -> str:

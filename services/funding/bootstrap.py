@@ -5,11 +5,12 @@ import asyncio
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
-from services.funding.adapters.public_events import to_public
+from services.funding.adapters.public_events import SOURCE, to_public
 from services.funding.api import lifecycle, projects
 from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
 from shared import personal_data, relay
+from shared.chain import event_store_chain
 from shared.database import Access, Schema, combined, event_store
 from shared.service import (
     EventSourcedService,
@@ -24,10 +25,10 @@ from shared.tracked_consumer import TrackedConsumer
 FundingService = EventSourcedService[FundingApplication]
 
 
-# The service's database: its event store (with the positions of the regions' feed), the
-# relay's position, and the keys of personal data (deleted on erasure).
+# The service's database: its event store (hash-chained; with the positions of the regions'
+# feed), the relay's position, and the keys of personal data (deleted on erasure).
 DATABASE = Schema(
-    ddl=(relay.SCHEMA, personal_data.TABLE),
+    ddl=(relay.SCHEMA, personal_data.TABLE, *event_store_chain("funding_events")),
     access=combined(
         event_store("funding", tracking=True),
         relay.ACCESS,
@@ -41,8 +42,9 @@ def bootstrap(settings: FundingSettings | None = None) -> FundingService:
     app = make_app(settings)
     topic = Topics(settings.topic_prefix).funding_events
     service = assemble(
-        settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE
-    )
+        settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE,
+        source=SOURCE,
+    )  # fmt: skip
     if settings.run_consumer:
         service.background["consume"] = lambda: run_region_feed(service, settings)
     return service

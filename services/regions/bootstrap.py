@@ -2,11 +2,12 @@
 
 from fastapi import FastAPI
 
-from services.regions.adapters.public_events import to_public
+from services.regions.adapters.public_events import SOURCE, to_public
 from services.regions.api import budget, programme, regions, structure
 from services.regions.application.regions import RegionsApplication
 from services.regions.settings import RegionsSettings
 from shared import relay
+from shared.chain import event_store_chain
 from shared.database import Schema, combined, event_store
 from shared.service import (
     EventSourcedService,
@@ -19,8 +20,11 @@ from shared.topics import Topics
 RegionsService = EventSourcedService[RegionsApplication]
 
 
-# The service's database: its event store and the relay's position.
-DATABASE = Schema(ddl=(relay.SCHEMA,), access=combined(event_store("regions"), relay.ACCESS))
+# The service's database: its event store (hash-chained) and the relay's position.
+DATABASE = Schema(
+    ddl=(relay.SCHEMA, *event_store_chain("regions_events")),
+    access=combined(event_store("regions"), relay.ACCESS),
+)
 
 
 def bootstrap(settings: RegionsSettings | None = None) -> RegionsService:
@@ -28,8 +32,9 @@ def bootstrap(settings: RegionsSettings | None = None) -> RegionsService:
     app = make_app(settings)
     topic = Topics(settings.topic_prefix).regions_events
     return assemble(
-        settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE
-    )
+        settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE,
+        source=SOURCE,
+    )  # fmt: skip
 
 
 def make_app(settings: RegionsSettings) -> RegionsApplication:

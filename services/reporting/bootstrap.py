@@ -105,6 +105,7 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    api.state.settings = settings
     install_error_handlers(api)
     install_auth(api, settings)
     api.include_router(regions.router)

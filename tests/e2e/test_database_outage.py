@@ -16,7 +16,7 @@ import subprocess
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from shared.topics import Topics
+from shared.topics import Topics, partitions_of
 from tests import support
 from tests.e2e.conftest import System
 from tests.e2e.funding_steps import NBANK, record_region, region_tokens, wait_for_budget
@@ -33,9 +33,8 @@ async def end_offsets(topics: list[str]) -> dict[tuple[str, int], int]:
     consumer = AIOKafkaConsumer(**support.ADMIN.options(), enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()  # fetches the metadata
         partitions = [
-            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
+            TopicPartition(t, p) for t in topics for p in await partitions_of(consumer, t)
         ]
         ends = await consumer.end_offsets(partitions)
     finally:

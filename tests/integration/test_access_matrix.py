@@ -31,7 +31,11 @@ OWN_REGION = "jadebay"
 OTHER_REGION = "heidefinition"
 
 # (method, path) -> (roles allowed, regional roles limited to their own region)
+# Who may verify a hash chain: those who oversee the programme.
+OVERSEERS = {"ministry", "nbank", "auditor", "service"}
+
 REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("GET", "/audit/chain"): (OVERSEERS, False),
     ("POST", "/programme"): (MINISTRY, False),
     ("GET", "/programme"): (ALL, False),
     ("POST", "/regions"): (MINISTRY, False),
@@ -46,6 +50,7 @@ REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("POST", "/regions/{region_id}/budget/adjustments"): (MINISTRY, True),
 }
 REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("GET", "/audit/chain"): (OVERSEERS, False),
     ("GET", "/overview"): (ALL, False),
     ("GET", "/timeline"): (ALL, False),
     ("GET", "/audit/budgets/{region_id}/{fund}"): (
@@ -67,6 +72,7 @@ REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
 }
 RM_ = "regional_management"
 FUNDING: dict[tuple[str, str], tuple[set[str], bool]] = {
+    ("GET", "/audit/chain"): (OVERSEERS, False),
     # The region is in the body: a foreign region is refused by the handler (unit tests).
     ("POST", "/projects"): ({RM_}, False),
     ("GET", "/projects/{project_id}"): (NOT_AGENCY, True),

@@ -34,7 +34,7 @@ async def test_the_eu_reports_match_the_hand_checked_figures(fresh_database: str
     try:
         await conn.execute(SCHEMA)
         async with conn.transaction():
-            await project(conn, events)
+            await project(conn, events, support.read_at(events))
         operations = await list_of_operations(conn)
         assert as_json(operations) == FIXTURE["operations"]
         this_year = await art42_tables(conn, date(2026, 11, 30))

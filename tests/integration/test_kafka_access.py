@@ -118,9 +118,9 @@ WRITES = {
     "funding": {"funding events", "funding dead letters"},
     "reporting": {"reporting dead letters"},
 }
-READS = {
-    "regions": set[str](),
-    "funding": {"regions events"},
+READS = {  # a service reads its own topic for the anchors of its hash chain
+    "regions": {"regions events"},
+    "funding": {"regions events", "funding events"},
     "reporting": {"regions events", "funding events"},
 }
 

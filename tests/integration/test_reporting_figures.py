@@ -94,7 +94,7 @@ async def test_figures_now_and_as_of_every_past_moment(
         for i in range(0, len(events), 7):
             chunk = events[i : i + 7]
             async with conn.transaction():
-                await project(conn, chunk)
+                await project(conn, chunk, support.read_at(chunk, first=i))
             seen.append((chunk[-1][0].time, comparable(await figures(conn, None))))
 
         live = await figures(conn, None)

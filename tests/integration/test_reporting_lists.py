@@ -37,7 +37,7 @@ async def filled(database: str) -> int:
     try:
         await conn.execute(SCHEMA)
         async with conn.transaction():
-            await project(conn, events)
+            await project(conn, events, support.read_at(events))
     finally:
         await conn.close()
     return len(events)

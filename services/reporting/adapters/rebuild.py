@@ -29,13 +29,14 @@ import orjson
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from services.reporting.adapters.figures import replay_models
-from services.reporting.adapters.projections import AUDIT_COLUMNS, audit_row, project
+from services.reporting.adapters.projections import CHAINED_COLUMNS, audit_row, chained, project
 from services.reporting.adapters.schema import ACCESS, INDEXES, MODELS, TABLES
 from shared.consumer import Events, parse
 from shared.events import all_contracts
 from shared.events.base import ORGANISATIONS
 from shared.kafka import KafkaAccess
 from shared.pg import DbConn
+from shared.topics import partitions_of
 
 log = logging.getLogger(__name__)
 END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
@@ -60,6 +61,8 @@ class Rebuild:
     read: int = 0
     skipped: int = 0
     seen: set[str] = field(default_factory=set, repr=False)
+    # Each partition's last link of the rebuilt audit log's hash chain.
+    heads: dict[tuple[str, int], bytes] = field(default_factory=dict, repr=False)
     applied: int = 0
     position: dict[TopicPartition, int] = field(default_factory=dict)
     until: dict[TopicPartition, int] = field(default_factory=dict)
@@ -90,9 +93,7 @@ class Rebuild:
         )
         await self.consumer.start()
         tps = [
-            TopicPartition(t, p)
-            for t in self.topics
-            for p in sorted(await _partitions(self.consumer, t))
+            TopicPartition(t, p) for t in self.topics for p in await partitions_of(self.consumer, t)
         ]
         self.consumer.assign(tps)
         await self.consumer.seek_to_beginning(*tps)
@@ -192,19 +193,20 @@ class Rebuild:
 
     async def _apply(self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn) -> None:
         """The live projection, for the few events of the catch-up at the switch."""
-        events = _valid(records, self.owners)
+        parsed, _ = parse(records, self.owners)
         self.read += len(records)
         await conn.execute(f"SET LOCAL search_path TO {self.schema}")
         known = {
             r["event_id"]
             for r in await conn.fetch(
                 "SELECT event_id FROM audit_log WHERE event_id = ANY($1::uuid[])",
-                [e.id for e, _ in events],
+                [e.id for _, e, _ in parsed],
             )
         }
-        events = [(e, p) for e, p in events if e.id not in known]
-        if events:
-            await project(conn, events)
+        fresh = [(r, e, p) for r, e, p in parsed if e.id not in known]
+        if fresh:
+            events = [(e, p) for _, e, p in fresh]
+            await project(conn, events, [(r.topic, r.partition, r.offset) for r, _, _ in fresh])
             self.applied += len(events)
         await conn.execute("SET LOCAL search_path TO public")
 
@@ -212,13 +214,13 @@ class Rebuild:
         """The audit log's rows of a batch: of what the live consumer applied, taken as
         they are; of what it has not judged yet, those that pass their contracts; of what
         it parked, none. Each event once (by id)."""
-        rows = []
+        rows, positions = [], []
         for r in records:
             if r.offset < self.judged.get(TopicPartition(r.topic, r.partition), 0):
                 if (r.topic, r.partition, r.offset) in self.parked:
                     self.skipped += 1
                     continue
-                row = _audit_row(r.value or b"")
+                row = raw_audit_row(r.value or b"")
             elif events := _valid([r], self.owners):
                 row = audit_row(*events[0])
             else:
@@ -227,14 +229,15 @@ class Rebuild:
             if (event_id := str(row[0])) not in self.seen:
                 self.seen.add(event_id)
                 rows.append(row)
-        return rows
+                positions.append((r.topic, r.partition, r.offset))
+        return chained(rows, positions, self.heads)  # each partition's chain, as live
 
     async def _load(self, rows: list[AuditRow]) -> None:
         if not rows:
             return
         async with self.pool.acquire() as c:
             await c.copy_records_to_table(
-                "audit_log", schema_name=self.schema, records=rows, columns=AUDIT_COLUMNS
+                "audit_log", schema_name=self.schema, records=rows, columns=CHAINED_COLUMNS
             )
         self.applied += len(rows)
 
@@ -281,7 +284,7 @@ def _valid(records: list[ConsumerRecord[bytes, bytes]], owners: Mapping[str, str
     return [(envelope, payload) for _, envelope, payload in parsed]
 
 
-def _audit_row(raw: bytes) -> AuditRow:
+def raw_audit_row(raw: bytes) -> AuditRow:
     """The audit log's row of a valid envelope, as the live projection writes it
     (projections._audit), read without validating it again."""
     e = orjson.loads(raw)
@@ -293,8 +296,3 @@ def _audit_row(raw: bytes) -> AuditRow:
         e.get("correlationid"), e.get("causationid"), orjson.dumps(data).decode(),
         actor and (actor.get("organisation") or ORGANISATIONS[actor["role"]]),
     )  # fmt: skip
-
-
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer._client.force_metadata_update()
-    return consumer.partitions_for_topic(topic) or set()

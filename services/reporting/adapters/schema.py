@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS region_view (
 );
 
 ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS actor_organisation text;
+-- Where the event was read, and its link in that partition's hash chain (shared/chain.py).
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS topic text;
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS partition int;
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS "offset" bigint;
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS chain_hash bytea;
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS announced_budget_cents bigint;
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS handlungsfelder text[] NOT NULL DEFAULT '{}';
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS category text NOT NULL DEFAULT 'more_developed';
@@ -99,6 +104,8 @@ DROP TABLE IF EXISTS arl_overview;  -- now a query over region_view
 INDEXES = """
 CREATE INDEX IF NOT EXISTS audit_log_aggregate ON audit_log (aggregate_id, sequence);
 CREATE INDEX IF NOT EXISTS audit_log_time ON audit_log (time);
+-- The chains, partition by partition (the consumer reads each head; verify walks them).
+CREATE INDEX IF NOT EXISTS audit_log_chain ON audit_log (topic, partition, "offset");
 -- "As of" for one region folds that region's events.
 CREATE INDEX IF NOT EXISTS audit_log_region ON audit_log ((data->>'region_id'), time);
 """

@@ -4,14 +4,18 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from services.reporting.adapters.verify import verify
 from services.reporting.api.regions import Pool
+from services.reporting.settings import ReportingSettings
 from shared.auth import allow
+from shared.chain import Verdict
 from shared.events import types_of, v1
 from shared.events.base import Actor
 from shared.pages import Key, LargePages, Pages, key_args
+from shared.topics import Topics
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 # Who did what is for those who oversee the programme, not for agencies or the regions.
@@ -69,6 +73,19 @@ async def events(
         aggregate_id,
     )
     return page.rows(entries(rows), entry_key)
+
+
+@router.get(
+    "/chain",
+    summary="Recompute the audit log's hash chains (and, with against_kafka, the chains the "
+    "topics give): names the first broken link",
+)
+async def chain(request: Request, db: Pool, _: AuditReader, against_kafka: bool = False) -> Verdict:
+    s: ReportingSettings = request.app.state.settings
+    topics = Topics(s.topic_prefix)
+    return await verify(
+        db, s.kafka, topics.public, topics.owners, s.consumer_group, against_kafka=against_kafka
+    )
 
 
 MONEY_TYPES = [

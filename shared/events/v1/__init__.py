@@ -4,6 +4,7 @@ A published version never changes incompatibly: fields are only added as optiona
 removed, renamed or retyped field, or a new required one, needs a new version (v2).
 """
 
+from shared.events.v1.chain import ChainAnchoredV1
 from shared.events.v1.common import ArL, Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.events.v1.funding import (
     ApplicantKind,
@@ -41,6 +42,7 @@ __all__ = [
     "ArL",
     "BudgetAdjustedV1",
     "BudgetAllocatedV1",
+    "ChainAnchoredV1",
     "DistrictMember",
     "Fund",
     "FundsCommittedV1",
