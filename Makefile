@@ -1,6 +1,6 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
 
-.PHONY: run test load demo token reset rebuild test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
+.PHONY: run test load demo token reset rebuild fuzz test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
@@ -19,6 +19,9 @@ token:          ## a development bearer token: make token ROLE=ministry [REGION=
 
 test:           ## lint, types and every test against the real PostgreSQL and Kafka
 	./deploy/test.sh
+
+fuzz:           ## the API fuzzing and the contracts' property test, long (on demand)
+	ZR_FUZZ_EXAMPLES=100 ZR_PROPERTY_EXAMPLES=500 ./deploy/test.sh tests/integration/test_api_fuzz.py tests/integration/test_contract_property.py
 
 test-unit:
 	./deploy/test.sh -m unit
@@ -51,6 +54,7 @@ bench:          ## benchmarks (on demand; figures go to docs/benchmarks.md)
 	uv run --frozen python -m bench.relay_and_consumer
 	uv run --frozen python -m bench.funding_commands
 	uv run --frozen python -m bench.rebuild
+	uv run --frozen python -m bench.verify_chain
 
 contracts:      ## publish the event schemas and the AsyncAPI document (refuses breaking changes)
 	uv run --frozen python -m shared.contracts

@@ -96,6 +96,13 @@ END $$
     )
 
 
+class Head(BaseModel):
+    """The last link of a chain: where it is, and its hash (hex)."""
+
+    position: int
+    hash: str
+
+
 class Verdict(BaseModel):
     """What `verify` found: how many links it checked, the first broken one (if any), the
     head of each chain (its last position and hash), and how many anchors it compared."""
@@ -103,7 +110,7 @@ class Verdict(BaseModel):
     chain: str
     checked: int = 0
     broken: str | None = Field(None, description="the first broken link, named")
-    heads: dict[str, tuple[int, str]] = Field(default_factory=dict)
+    heads: dict[str, Head] = Field(default_factory=dict)
     anchors: int = 0
 
     @property
@@ -143,8 +150,9 @@ async def verify_event_store(
             return verdict
         previous = expected
         verdict.checked += 1
-        verdict.heads[table] = (n, expected.hex())
-    missing = sorted(n for n in (anchors or {}) if n > verdict.heads.get(table, (0, ""))[0])
+        verdict.heads[table] = Head(position=n, hash=expected.hex())
+    last = verdict.heads[table].position if table in verdict.heads else 0
+    missing = sorted(n for n in (anchors or {}) if n > last)
     if missing:
         verdict.broken = f"{table}: notification {missing[0]} was anchored on Kafka but is gone"
     return verdict
@@ -199,7 +207,7 @@ async def verify_audit_log(conn: DbConn, batch: int = 10_000) -> Verdict:
             return verdict
         previous[key] = expected
         verdict.checked += 1
-        verdict.heads[f"{key[0]}[{key[1]}]"] = (row["offset"], expected.hex())
+        verdict.heads[f"{key[0]}[{key[1]}]"] = Head(position=row["offset"], hash=expected.hex())
     return verdict
 
 

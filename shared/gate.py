@@ -41,7 +41,7 @@ class Gate:
             self._authenticate(scope)
             self._check_length(scope)
         except DomainError as exc:
-            await _refuse(send, exc)
+            await _refuse(scope, send, exc)
             return
         await self.app(scope, self._limited(receive), send)
 
@@ -130,8 +130,8 @@ def _bearer(scope: Scope) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def _refuse(send: Send, exc: DomainError) -> None:
-    response = error_response(exc)
+async def _refuse(scope: Scope, send: Send, exc: DomainError) -> None:
+    response = error_response(exc, scope.get("path"))
     await response({"type": "http"}, _nothing, send)
 
 

@@ -4,7 +4,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
-from http import HTTPStatus
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -20,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import DomainError
 from shared.kafka import KafkaAccess
+from shared.problems import problem
 from shared.territory import BERLIN
 from shared.text import EARLIEST, LATEST
 
@@ -40,52 +40,44 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """Every error as problem details (shared/problems.py), never a stack trace."""
+
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return error_response(exc)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return error_response(exc, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            status_code=exc.status_code,
-            content={"error": HTTPStatus(exc.status_code).phrase, "detail": str(exc.detail)},
-            headers=exc.headers,
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(
+            exc.status_code, str(exc.detail), instance=request.url.path, headers=exc.headers
         )
 
     for kind in UNAVAILABLE:
         app.add_exception_handler(kind, _unavailable)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [_problem(e) for e in exc.errors()]
-        return JSONResponse(
-            status_code=422,
-            content={
-                "error": "InvalidRequest",
-                "detail": "; ".join(problems),
-                "problems": problems,
-            },
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [_problem(e) for e in exc.errors()]
+        return problem(
+            422, "; ".join(errors), kind="InvalidRequest", instance=request.url.path, errors=errors
         )
 
 
-def error_response(exc: DomainError) -> JSONResponse:
+def error_response(exc: DomainError, path: str | None = None) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse(
-        status_code=exc.status_code,
-        content={"error": type(exc).__name__, "detail": str(exc)},
-        headers=headers,
+    return problem(
+        exc.status_code, str(exc), kind=type(exc).__name__, instance=path, headers=headers
     )
 
 
 async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("%s %s: unavailable: %r", request.method, request.url.path, exc)
-    return JSONResponse(
-        status_code=503,
-        content={
-            "error": "Unavailable",
-            "detail": "the service's database is not reachable right now; try again "
-            "(a command sent again with the same Idempotency-Key takes effect once)",
-        },
+    return problem(
+        503,
+        "the service's database is not reachable right now; try again (a command sent again "
+        "with the same Idempotency-Key takes effect once)",
+        kind="Unavailable",
+        instance=request.url.path,
         headers={"Retry-After": "1"},
     )
 

@@ -21,7 +21,7 @@ from services.reporting.api import (
     reports,
 )
 from services.reporting.settings import ReportingSettings
-from shared import database
+from shared import database, problems
 from shared.auth import install_auth
 from shared.consumer import ExactlyOnceConsumer
 from shared.http import add_health, install_error_handlers
@@ -116,4 +116,5 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
     api.include_router(audit.router)
     api.include_router(contracts.router)
     add_health(api, kafka=settings.kafka, pg_dsn=settings.pg_dsn)
+    problems.document(api)
     return api

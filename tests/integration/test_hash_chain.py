@@ -87,7 +87,7 @@ async def test_verify_names_the_first_link_a_superuser_broke(
 
 async def test_a_rewritten_chain_is_caught_by_its_anchor(regions_store: str) -> None:
     before = await verify_store(regions_store)
-    head, anchored = before.heads["regions_events"]
+    head, anchored = before.heads["regions_events"].position, before.heads["regions_events"].hash
     # The superuser changes an event and recomputes every link after it, consistently.
     support.as_superuser(
         regions_store,

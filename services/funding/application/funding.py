@@ -15,7 +15,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
@@ -36,6 +37,7 @@ from services.funding.domain.rules import (
     FUNDS,
     ProjectNotFound,
     ProjectRuleBroken,
+    RegionNotFound,
     RegionUnknown,
     check_proposal,
 )
@@ -45,6 +47,7 @@ from shared.events import CloudEvent, PublicEvent
 from shared.idempotency import Idempotency, IdempotencyRecord
 from shared.personal_data import InMemoryKeys, PostgresKeys, Vault
 
+T = TypeVar("T")
 ATTEMPTS = 200
 Step = Literal[
     "record_priority_check", "record_vote", "submit", "approve", "refuse", "reduce",
@@ -185,10 +188,19 @@ class FundingApplication(ZrApplication):
         return events
 
     def region_projects(self, region_id: str) -> list[ProjectState]:
-        return [self.get_project(project_id_for(code)) for code in self._region(region_id).projects]
+        codes = self._read(lambda: self._region(region_id)).projects
+        return [self.get_project(project_id_for(code)) for code in codes]
 
     def budgets(self, region_id: str) -> list[BudgetState]:
-        return [budget_state(self._budget(region_id, fund)) for fund in FUNDS]
+        return [budget_state(self._read(partial(self._budget, region_id, fund))) for fund in FUNDS]
+
+    @staticmethod
+    def _read(lookup: Callable[[], T]) -> T:
+        """A read of what funding does not know is a 404 (a command on it, a 409)."""
+        try:
+            return lookup()
+        except RegionUnknown as exc:
+            raise RegionNotFound(str(exc)) from None
 
     # what the regions service tells -----------------------------------------------------
 

@@ -47,6 +47,10 @@ class RegionUnknown(Conflict):
     """Funding has not (yet) learnt of the region from the regions service (HTTP 409)."""
 
 
+class RegionNotFound(NotFound):
+    """A read of a region funding does not know (HTTP 404)."""
+
+
 def fund_for(handlungsfeld: str) -> str:
     return "ESF+" if handlungsfeld in ESF_PLUS_FIELDS else "EFRE"
 

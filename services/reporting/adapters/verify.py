@@ -47,7 +47,7 @@ async def verify(
     heads = await _heads_from_kafka(kafka, topics, owners, judged, parked)
     for (topic, partition), (offset, link) in sorted(heads.items()):
         stored = verdict.heads.get(f"{topic}[{partition}]")
-        if stored != (offset, link):
+        if stored is None or (stored.position, stored.hash) != (offset, link):
             verdict.broken = (
                 f"audit_log: {topic}[{partition}] up to offset {offset} differs from what Kafka "
                 "holds there: the log (and its chain) was rewritten"
@@ -66,12 +66,12 @@ async def _heads_from_kafka(
 ) -> dict[tuple[str, int], tuple[int, str]]:
     """Each partition's chain head as the live consumer built it from the records it
     judged: (the last applied offset, its link)."""
+    wanted = [tp for tp in judged if tp.topic in topics and judged[tp] > 0]
+    if not wanted:
+        return {}
     consumer = AIOKafkaConsumer(**kafka.options(), group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
-        wanted = [tp for tp in judged if tp.topic in topics and judged[tp] > 0]
-        if not wanted:
-            return {}
         consumer.assign(wanted)
         await consumer.seek_to_beginning(*wanted)
         links: dict[tuple[str, int], bytes] = {}

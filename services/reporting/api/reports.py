@@ -30,7 +30,11 @@ def download(name: str, body: bytes | str, media_type: str) -> Response:
     )
 
 
-@router.get("/operations", summary="List of operations, Art. 49(3) CPR (public)")
+@router.get(
+    "/operations",
+    summary="List of operations, Art. 49(3) CPR (public)",
+    responses={200: {"content": {"text/csv": {}, XLSX: {}}}},
+)
 async def operations(
     db: Pool, _: PublicReader, format: Literal["json", "csv", "xlsx"] = "json"
 ) -> Response:
@@ -47,7 +51,11 @@ async def operations(
     return JSONResponse(as_json(rows))
 
 
-@router.get("/art42", summary="Financial tables, Art. 42 CPR, cumulative at a cut-off date")
+@router.get(
+    "/art42",
+    summary="Financial tables, Art. 42 CPR, cumulative at a cut-off date",
+    responses={200: {"content": {XLSX: {}}}},
+)
 async def art42(
     request: Request,
     _: PublicReader,
