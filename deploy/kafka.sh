@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 KPORT="${ZR_KAFKA_PORT:-9092}"
 KCPORT="${ZR_KAFKA_CONTROLLER_PORT:-9093}"
+KSSLPORT="${ZR_KAFKA_SSL_PORT:-9094}"
 KDIR="$VAR/kafka"
 LIBS="$KDIR/libs"
 PIDFILE="$KDIR/kafka.pid"
@@ -47,7 +48,9 @@ start() {
   fetch_jars
   if running; then say "Kafka already running on 127.0.0.1:$KPORT"; provision; return; fi
   mkdir -p "$KDIR/data"
+  "$ROOT/deploy/certs.sh" >/dev/null
   sed -e "s#@DATA_DIR@#$KDIR/data#" -e "s#@PORT@#$KPORT#" -e "s#@CONTROLLER_PORT@#$KCPORT#" \
+    -e "s#@SSL_PORT@#$KSSLPORT#" -e "s#@CERT_DIR@#$VAR/certs#g" \
     -e "s#@ADMIN_PASSWORD@#$(password_of admin)#g" \
     -e "s#@CONTROLLER_PASSWORD@#$(password_of controller)#g" \
     "$ROOT/deploy/kafka/server.properties.in" >"$KDIR/server.properties"
@@ -70,7 +73,8 @@ start() {
   echo $! >"$PIDFILE"
   wait_port 127.0.0.1 "$KPORT" 90 || fail "Kafka did not open port $KPORT; see $LOG"
   provision
-  say "Kafka ready on 127.0.0.1:$KPORT (SASL/SCRAM-SHA-512, ACLs)"
+  wait_port 127.0.0.1 "$KSSLPORT" 30 || fail "Kafka did not open its TLS port $KSSLPORT; see $LOG"
+  say "Kafka ready on 127.0.0.1:$KPORT and with TLS on :$KSSLPORT (SASL/SCRAM-SHA-512, ACLs)"
 }
 
 # The deployment "zr": users, topics and least-privilege ACLs (shared/provisioning.py, as

@@ -39,7 +39,7 @@ as_pg() {
 
 running() { [ -f "$PGDATA/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
-psql_super() { as_pg "$BIN/psql" -h "$PGDATA" -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+psql_super() { PGOPTIONS='-c client_min_messages=warning' as_pg "$BIN/psql" -h "$PGDATA" -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 
 start() {
   BIN=$(pg_bin)
@@ -50,14 +50,16 @@ start() {
     as_pg "$BIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if running; then
+  install_certificate
+  if running && [ "$(psql_super -c 'SHOW ssl')" = on ]; then
     say "PostgreSQL already running on 127.0.0.1:$PGPORT"
   else
-    say "starting PostgreSQL on 127.0.0.1:$PGPORT"
+    running && as_pg "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null  # TLS was off
+    say "starting PostgreSQL on 127.0.0.1:$PGPORT (TLS: certificate of deploy/certs.sh)"
     touch "$PGLOG"; if is_root; then chown postgres "$PGLOG"; fi
     as_pg "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start \
-      -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300" >/dev/null \
-      || fail "PostgreSQL did not start; see $PGLOG"
+      -o "-p $PGPORT -k $PGDATA -c listen_addresses=127.0.0.1 -c max_connections=300 -c ssl=on" \
+      >/dev/null || fail "PostgreSQL did not start; see $PGLOG"
   fi
   psql_super -c "SELECT 1 FROM pg_roles WHERE rolname='$PGUSER_APP'" | grep -q 1 \
     || psql_super -c "CREATE ROLE $PGUSER_APP LOGIN CREATEDB PASSWORD '$PGPASS_APP'"
@@ -83,6 +85,15 @@ login_role() {
   psql_super -c "SELECT 1 FROM pg_roles WHERE rolname='$1'" | grep -q 1 \
     || psql_super -c "CREATE ROLE $1 LOGIN"
   psql_super -c "ALTER ROLE $1 LOGIN PASSWORD '$(role_password "$1")'"
+}
+
+# The server's certificate and key (deploy/certs.sh) where PostgreSQL looks for them, its
+# own files: the key readable by the server's user only, as PostgreSQL demands.
+install_certificate() {
+  "$ROOT/deploy/certs.sh" >/dev/null
+  local owner=(); if is_root; then owner=(-o postgres -g postgres); fi
+  install "${owner[@]}" -m 600 "$VAR/certs/postgres.key" "$PGDATA/server.key"
+  install "${owner[@]}" -m 644 "$VAR/certs/postgres.crt" "$PGDATA/server.crt"
 }
 
 stop() {

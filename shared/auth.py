@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from shared.errors import Forbidden, Unauthorized
 from shared.events.base import Actor, Role
 from shared.gate import Gate
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, SigningSettings
 from shared.text import Line
 
 ALGORITHM = "HS256"
@@ -57,7 +57,7 @@ class Authenticator:
     audience: str
 
     @classmethod
-    def of(cls, settings: ServiceSettings) -> "Authenticator":
+    def of(cls, settings: SigningSettings) -> "Authenticator":
         return cls(settings.signing_key, settings.jwt_audience)
 
     def mint(

@@ -1,7 +1,8 @@
 """eventsourcing helpers shared by the producing services."""
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid5
@@ -37,8 +38,14 @@ class DateAsISO(Transcoding):
 
 
 class ZrApplication(Application[UUID]):
-    """Application base: registers the transcodings our domain events use, and creates its
-    tables even when another process of the service does so at the same moment."""
+    """Application base: registers the transcodings our domain events use, creates its
+    tables even when another process of the service does so at the same moment, and
+    connects with TLS as its settings say (libpq reads that from the process's
+    environment: eventsourcing passes psycopg nothing but host, port, database and user)."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        os.environ.update({k: v for k, v in (env or {}).items() if k.startswith("PGSSL")})
+        super().__init__(env)
 
     def construct_recorder(self) -> Any:
         return tolerate_concurrent_ddl(super().construct_recorder)

@@ -2,9 +2,11 @@
 
 Every Kafka client of the system is built from a `KafkaAccess`, so every one of them
 authenticates (SASL/SCRAM-SHA-512) as the component it belongs to; the broker's ACLs
-(deploy/kafka.sh, deploy/kafka/principals) decide what that user may do.
+(shared/provisioning.py) decide what that user may do. With a CA file the connection is
+TLS (SASL_SSL), the broker's certificate and name checked: production's way.
 """
 
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,8 @@ class KafkaAccess:
     bootstrap: str
     username: str
     password: str = field(repr=False)
+    # The CA that signed the brokers' certificates: TLS (SASL_SSL) when given.
+    ca_file: str | None = None
 
     @classmethod
     def development(cls, bootstrap: str, username: str) -> "KafkaAccess":
@@ -30,7 +34,8 @@ class KafkaAccess:
     @property
     def security(self) -> SASLScram512:
         """For faststream's KafkaBroker(security=...)."""
-        return SASLScram512(username=self.username, password=self.password)
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+        return SASLScram512(username=self.username, password=self.password, ssl_context=context)
 
     def options(self) -> dict[str, Any]:
         """For aiokafka's clients: AIOKafkaConsumer(**access.options(), ...)."""

@@ -113,13 +113,15 @@ def read_principals(path: Path) -> dict[str, str]:
 
 
 def admin_client(kafka: KafkaAccess) -> AdminClient:
+    tls = {"ssl.ca.location": kafka.ca_file} if kafka.ca_file else {}
     return AdminClient(
         {
             "bootstrap.servers": kafka.bootstrap,
-            "security.protocol": "SASL_PLAINTEXT",
+            "security.protocol": "SASL_SSL" if kafka.ca_file else "SASL_PLAINTEXT",
             "sasl.mechanism": "SCRAM-SHA-512",
             "sasl.username": kafka.username,
             "sasl.password": kafka.password,
+            **tls,
         }
     )
 
@@ -216,10 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=int(env("ZR_TOPIC_PARTITIONS", "3")))
     parser.add_argument("--replication", type=int, default=int(env("ZR_TOPIC_REPLICATION", "1")))
     parser.add_argument("--min-insync", type=int, default=int(env("ZR_TOPIC_MIN_INSYNC", "1")))
+    parser.add_argument("--ca-file", default=env("ZR_KAFKA_CA_FILE"), help="TLS: the brokers' CA")
     parser.add_argument("--users", action="store_true", help="(re)set every user's password")
     args = parser.parse_args(argv)
     d = Deployment(args.prefix, args.partitions, args.replication, args.min_insync)
-    admin = admin_client(KafkaAccess(args.bootstrap, "admin", password_of("admin")))
+    admin = admin_client(KafkaAccess(args.bootstrap, "admin", password_of("admin"), args.ca_file))
     try:
         if args.users:
             set_passwords(admin, d.principals)

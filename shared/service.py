@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
 import asyncpg
+import psycopg
 from eventsourcing.application import Application
 from fastapi import APIRouter, Depends, FastAPI, Request
 
@@ -62,6 +63,25 @@ def assemble(
         anchor_every=settings.chain_anchor_seconds,
     )
     return EventSourcedService(settings, app, relay, run_relay)
+
+
+class DatabaseUnreachable(SystemExit):
+    """The service cannot start: its database does not answer, or not as configured."""
+
+
+def reach_database(settings: ServiceSettings) -> None:
+    """Connect once before the event store does, so that a refused certificate, password or
+    host is said at once and plainly (eventsourcing's pool waits 30 s, then says less)."""
+    if settings.persistence != "postgres":
+        return
+    try:
+        psycopg.connect(settings.pg_dsn, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        raise DatabaseUnreachable(
+            f"{settings.service_name}: the database {settings.pg_database} at "
+            f"{settings.pg_host}:{settings.pg_port} (as {settings.pg_user}, "
+            f"sslmode {settings.pg_sslmode}) refused: {exc}"
+        ) from exc
 
 
 def migrate_event_sourced(

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.kafka import KafkaAccess
+from shared.kafka import KafkaAccess, dev_password
 
 # The development password of deploy/postgres.sh; refused in production.
 DEV_PG_PASSWORD = "zr-dev-password"  # noqa: S105
@@ -35,12 +35,45 @@ def from_the_repository(secret: str) -> bool:
     return secret in DEVELOPMENT_SECRETS or secret.endswith(DEVELOPMENT_SUFFIX)
 
 
-class ServiceSettings(BaseSettings):
+class SigningSettings(BaseSettings):
+    """What signs and checks tokens, for the whole deployment: the services, the token
+    tool, the programme loader (ZR_ENVIRONMENT, ZR_JWT_SECRET, ZR_JWT_AUDIENCE)."""
+
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     environment: Literal["development", "test", "production"] = Field(
         "development", validation_alias="zr_environment"
     )
+    # Bearer tokens: one key shared by all services (ZR_JWT_SECRET), HS256.
+    jwt_secret: SecretStr | None = Field(None, validation_alias="zr_jwt_secret")
+    jwt_audience: str = Field("zukunftsregionen", validation_alias="zr_jwt_audience")
+
+    @model_validator(mode="after")
+    def _a_signing_key_of_its_own_in_production(self) -> "SigningSettings":
+        key = self.jwt_secret.get_secret_value() if self.jwt_secret else None
+        if key is not None and len(key) < 32:
+            raise ValueError("ZR_JWT_SECRET must be at least 32 characters long")
+        if self.environment == "production":
+            if key is None:
+                raise ValueError("ZR_JWT_SECRET must be set in production (there is no default)")
+            if from_the_repository(key):
+                raise ValueError(
+                    "ZR_JWT_SECRET is a development value from the repository; production "
+                    "needs a secret of its own"
+                )
+        return self
+
+    @property
+    def signing_key(self) -> str:
+        """The key tokens are signed and checked with; the development key outside production."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        if self.environment == "production":
+            raise ValueError("no signing key in production")
+        return DEV_JWT_SECRET
+
+
+class ServiceSettings(SigningSettings):
     service_name: str = "zr"
 
     http_host: str = "127.0.0.1"
@@ -50,6 +83,8 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = 1_048_576
 
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # TLS to the brokers (SASL_SSL): the CA of their certificates. Required in production.
+    kafka_ca_file: str | None = None
     # The service's own Kafka user (SASL/SCRAM); by default the service's name.
     kafka_username: str | None = None
     kafka_password: SecretStr | None = None
@@ -65,12 +100,11 @@ class ServiceSettings(BaseSettings):
     pg_password: SecretStr = SecretStr(DEV_PG_PASSWORD)
     pg_database: str = "zr"
     pg_create_schema: bool = True
+    # TLS to PostgreSQL: verify-full (certificate and host name) is required in production.
+    pg_sslmode: Literal["disable", "prefer", "require", "verify-ca", "verify-full"] = "prefer"
+    pg_sslrootcert: str | None = None
     pg_owner_user: str | None = Field(None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     pg_owner_password: SecretStr | None = None
-
-    # Bearer tokens: one key shared by all services (ZR_JWT_SECRET), HS256.
-    jwt_secret: SecretStr | None = Field(None, validation_alias="zr_jwt_secret")
-    jwt_audience: str = "zukunftsregionen"
 
     aggregate_cache_size: int = 10_000
     # How often the head of the event store's hash chain is published (ChainAnchored).
@@ -88,10 +122,15 @@ class ServiceSettings(BaseSettings):
                 raise ValueError(
                     f"{prefixed} is not read: {name} is one setting for every service and tool"
                 )
-        if self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
-            raise ValueError("ZR_JWT_SECRET must be at least 32 characters long")
         if self.environment != "production":
             return self
+        if self.kafka_ca_file is None:
+            raise ValueError(f"{prefix}KAFKA_CA_FILE must be set in production (TLS to Kafka)")
+        if self.pg_sslmode != "verify-full" or self.pg_sslrootcert is None:
+            raise ValueError(
+                f"{prefix}PG_SSLMODE must be verify-full in production, with "
+                f"{prefix}PG_SSLROOTCERT (TLS to PostgreSQL, its certificate and name checked)"
+            )
         if self.pg_create_schema:
             raise ValueError(
                 f"{prefix}PG_CREATE_SCHEMA must be false in production: the service runs as a "
@@ -100,7 +139,6 @@ class ServiceSettings(BaseSettings):
         secrets = {
             f"{prefix}PG_PASSWORD": self.pg_password,
             f"{prefix}KAFKA_PASSWORD": self.kafka_password,
-            "ZR_JWT_SECRET": self.jwt_secret,
         }
         for name, secret in secrets.items():
             if secret is None:
@@ -115,18 +153,12 @@ class ServiceSettings(BaseSettings):
     @property
     def kafka(self) -> KafkaAccess:
         username = self.kafka_username or self.service_name
-        if self.kafka_password is None:
-            return KafkaAccess.development(self.kafka_bootstrap, username)
-        return KafkaAccess(self.kafka_bootstrap, username, self.kafka_password.get_secret_value())
-
-    @property
-    def signing_key(self) -> str:
-        """The key tokens are signed and checked with; the development key outside production."""
-        if self.jwt_secret is not None:
-            return self.jwt_secret.get_secret_value()
-        if self.environment == "production":
-            raise ValueError("no signing key in production")
-        return DEV_JWT_SECRET
+        password = (
+            self.kafka_password.get_secret_value()
+            if self.kafka_password
+            else dev_password(username)
+        )
+        return KafkaAccess(self.kafka_bootstrap, username, password, self.kafka_ca_file)
 
     @property
     def pg_dsn(self) -> str:
@@ -152,7 +184,20 @@ class ServiceSettings(BaseSettings):
 
     def _dsn(self, user: str, password: SecretStr) -> str:
         pw = quote(password.get_secret_value(), safe="")
-        return f"postgresql://{user}:{pw}@{self.pg_host}:{self.pg_port}/{self.pg_database}"
+        tls = "&".join(
+            f"{k.removeprefix('PG').lower()}={quote(v, safe='')}"
+            for k, v in self.libpq_environment().items()
+        )
+        return f"postgresql://{user}:{pw}@{self.pg_host}:{self.pg_port}/{self.pg_database}?{tls}"
+
+    def libpq_environment(self) -> dict[str, str]:
+        """TLS to PostgreSQL as libpq's environment: eventsourcing hands psycopg only the
+        host, port, database, user and password, so its connections take the rest from
+        the process's environment (the composition roots set it)."""
+        env: dict[str, str] = {"PGSSLMODE": self.pg_sslmode}
+        if self.pg_sslrootcert:
+            env["PGSSLROOTCERT"] = self.pg_sslrootcert
+        return env
 
     def eventsourcing_env(self) -> dict[str, str]:
         # Aggregates are cached and fast-forwarded with the events stored since (by this
@@ -163,6 +208,7 @@ class ServiceSettings(BaseSettings):
             return {"PERSISTENCE_MODULE": "eventsourcing.popo", **cache}
         return {
             **cache,
+            **self.libpq_environment(),  # TLS: set in the process by ZrApplication
             # Tables are the owner's to create (migrate), unless the service's role owns them.
             "CREATE_TABLE": "y" if self.pg_create_schema else "n",
             "PERSISTENCE_MODULE": "eventsourcing.postgres",

@@ -11,15 +11,14 @@ from datetime import timedelta
 from typing import get_args
 
 from pydantic import ValidationError
-from pydantic_settings import SettingsConfigDict
 
 from shared.auth import TOKEN_ROLES, Authenticator
 from shared.events.base import Role
-from shared.settings import ServiceSettings
+from shared.settings import SigningSettings
 
 
-class ToolSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="ZR_", extra="ignore", frozen=True)
+class ToolSettings(SigningSettings):
+    """The tool reads what the services read: ZR_ENVIRONMENT and ZR_JWT_SECRET."""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,15 +10,18 @@ PRINCIPALS=/zr/deploy/kafka/principals
 source /zr/deploy/kafka/access.sh
 
 sed -e "s#@DATA_DIR@#$DATA#" -e "s#@PORT@#9092#" -e "s#@CONTROLLER_PORT@#9093#" \
+    -e "s#@SSL_PORT@#9094#" -e "s#@CERT_DIR@#/certs#g" \
     -e "s#@ADMIN_PASSWORD@#$(password_of admin)#g" \
     -e "s#@CONTROLLER_PASSWORD@#$(password_of controller)#g" \
     -e '/^listeners=/d' -e '/^advertised.listeners=/d' -e '/^listener.security.protocol.map=/d' \
     /zr/deploy/kafka/server.properties.in >"$CONFIG"
 cat >>"$CONFIG" <<PROPS
-# In the compose network as kafka:9092; from the host as 127.0.0.1:9092 (port 19092).
-listeners=SASL_PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9093,HOST://0.0.0.0:19092
-advertised.listeners=SASL_PLAINTEXT://kafka:9092,HOST://127.0.0.1:9092
-listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,HOST:SASL_PLAINTEXT
+# In the compose network with TLS as kafka:9094 (the services, provisioning), without as
+# kafka:9092 (the broker's own tools); from the host as kafka:9094 (TLS; map the name
+# kafka to 127.0.0.1 there: the certificate names it).
+listeners=SASL_PLAINTEXT://0.0.0.0:9092,SASL_SSL://0.0.0.0:9094,CONTROLLER://127.0.0.1:9093
+advertised.listeners=SASL_PLAINTEXT://kafka:9092,SASL_SSL://kafka:9094
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT
 PROPS
 admin_config /tmp/admin.properties
 

@@ -17,6 +17,7 @@ from shared.service import (
     assemble,
     create_service_api,
     migrate_event_sourced,
+    reach_database,
 )
 from shared.supervise import supervise
 from shared.topics import Topics, require_topics
@@ -51,6 +52,7 @@ def bootstrap(settings: FundingSettings | None = None) -> FundingService:
 
 
 def make_app(settings: FundingSettings) -> FundingApplication:
+    reach_database(settings)
     return FundingApplication(env=settings.eventsourcing_env())
 
 

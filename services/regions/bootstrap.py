@@ -14,6 +14,7 @@ from shared.service import (
     assemble,
     create_service_api,
     migrate_event_sourced,
+    reach_database,
 )
 from shared.topics import Topics
 
@@ -38,6 +39,7 @@ def bootstrap(settings: RegionsSettings | None = None) -> RegionsService:
 
 
 def make_app(settings: RegionsSettings) -> RegionsApplication:
+    reach_database(settings)
     return RegionsApplication(env=settings.eventsourcing_env())
 
 

@@ -41,9 +41,9 @@ async def test_the_programme_is_loaded_once_and_published_once(
         "BudgetAllocated": 11,
     }
     topic = Topics(topic_prefix).regions_events
-    records = await support.read_topic(topic, expected=sum(expected.values()), idle_ms=5000)
-    events = [json.loads(r.value) for r in records]
-    assert Counter(e["type"].split(".")[-2] for e in events) == expected
+    records = await support.read_topic(topic, idle_ms=5000)
+    events = [json.loads(r.value) for r in records if b".ChainAnchored." not in (r.value or b"")]
+    assert Counter(e["type"].split(".")[-2] for e in events) == expected  # and the anchors
     assert len({e["id"] for e in events}) == len(events)
 
     async with httpx.AsyncClient(timeout=10, headers=support.bearer("auditor")) as http:

@@ -14,6 +14,7 @@ from aiokafka.errors import (
 )
 
 from shared.kafka import KafkaAccess
+from shared.provisioning import Deployment, admin_client, provision
 from shared.topics import Topics, ensure_topics
 from tests import support
 
@@ -212,3 +213,16 @@ async def test_a_service_cannot_use_another_services_consumer_group(
     topic = Topics(topic_prefix).regions_events
     with pytest.raises(GroupAuthorizationFailedError):
         await within(read(access, topic, group))
+
+
+def test_the_admin_provisions_over_tls_too(topic_prefix: str) -> None:
+    """Compose and production provision over the TLS listener (confluent-kafka, SASL_SSL)."""
+    tls = KafkaAccess(
+        support.KAFKA.rsplit(":", 1)[0] + ":9094",
+        "admin",
+        support.ADMIN.password,
+        str(support.ROOT / "var" / "certs" / "ca.crt"),
+    )
+    provision(admin_client(tls), Deployment(topic_prefix))  # again: changes nothing
+    listed = admin_client(tls).list_topics(timeout=30).topics
+    assert Topics(topic_prefix).regions_events in listed

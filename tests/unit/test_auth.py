@@ -84,6 +84,9 @@ def test_there_is_no_default_signing_key_in_production() -> None:
         ServiceSettings(
             zr_environment="production",
             pg_create_schema=False,
+            kafka_ca_file="/etc/zr/ca.crt",
+            pg_sslmode="verify-full",
+            pg_sslrootcert="/etc/zr/ca.crt",
             pg_password="a-real-password",  # type: ignore[arg-type]
             kafka_password="a-kafka-password",  # type: ignore[arg-type]
         )
@@ -93,6 +96,9 @@ def test_there_is_no_default_signing_key_in_production() -> None:
     real = ServiceSettings(
         zr_environment="production",
         pg_create_schema=False,
+        kafka_ca_file="/etc/zr/ca.crt",
+        pg_sslmode="verify-full",
+        pg_sslrootcert="/etc/zr/ca.crt",
         pg_password="a-real-password",  # type: ignore[arg-type]
         kafka_password="a-kafka-password",  # type: ignore[arg-type]
         zr_jwt_secret="p" * 40,  # type: ignore[arg-type]
@@ -111,6 +117,9 @@ def test_each_service_reaches_kafka_as_itself_with_no_dev_password_in_production
         ServiceSettings(
             zr_environment="production",
             pg_create_schema=False,
+            kafka_ca_file="/etc/zr/ca.crt",
+            pg_sslmode="verify-full",
+            pg_sslrootcert="/etc/zr/ca.crt",
             pg_password="a-real-password",  # type: ignore[arg-type]
             zr_jwt_secret="p" * 40,  # type: ignore[arg-type]
         )
@@ -137,5 +146,8 @@ def test_the_cli_explains_a_bad_request(
     monkeypatch.setenv("ZR_JWT_SECRET", "p" * 40)
     monkeypatch.setenv("ZR_KAFKA_PASSWORD", "a-kafka-password")
     monkeypatch.setenv("ZR_PG_CREATE_SCHEMA", "false")
+    monkeypatch.setenv("ZR_KAFKA_CA_FILE", "/etc/zr/ca.crt")
+    monkeypatch.setenv("ZR_PG_SSLMODE", "verify-full")
+    monkeypatch.setenv("ZR_PG_SSLROOTCERT", "/etc/zr/ca.crt")
     assert mint_cli(["--role", "ministry"]) == 2
     assert "not minted here in production" in capsys.readouterr().err

@@ -34,6 +34,9 @@ def production(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
     monkeypatch.setenv("ZR_ENVIRONMENT", "production")
     monkeypatch.setenv("ZR_JWT_SECRET", "a-real-signing-key-of-at-least-32-characters")
     monkeypatch.setenv(f"{prefix}_PG_CREATE_SCHEMA", "false")
+    monkeypatch.setenv(f"{prefix}_KAFKA_CA_FILE", "/etc/zr/ca.crt")
+    monkeypatch.setenv(f"{prefix}_PG_SSLMODE", "verify-full")
+    monkeypatch.setenv(f"{prefix}_PG_SSLROOTCERT", "/etc/zr/ca.crt")
     for name, value in REAL.items():
         monkeypatch.setenv(f"{prefix}_{name}", value)
 
@@ -97,4 +100,23 @@ def test_production_runs_as_a_role_that_owns_nothing(monkeypatch: pytest.MonkeyP
     production(monkeypatch, "FUNDING")
     monkeypatch.setenv("FUNDING_PG_CREATE_SCHEMA", "true")
     with pytest.raises(ValidationError, match="FUNDING_PG_CREATE_SCHEMA must be false"):
+        FundingSettings()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "named"),
+    [
+        ("KAFKA_CA_FILE", "", "FUNDING_KAFKA_CA_FILE must be set"),
+        ("PG_SSLMODE", "require", "FUNDING_PG_SSLMODE must be verify-full"),
+    ],
+)
+def test_production_talks_tls_to_kafka_and_postgres(
+    monkeypatch: pytest.MonkeyPatch, setting: str, value: str, named: str
+) -> None:
+    production(monkeypatch, "FUNDING")
+    if value:
+        monkeypatch.setenv(f"FUNDING_{setting}", value)
+    else:
+        monkeypatch.delenv(f"FUNDING_{setting}")
+    with pytest.raises(ValidationError, match=named):
         FundingSettings()

@@ -26,9 +26,9 @@ from services.regions.api.schemas import (
 )
 from services.regions.client import RegionsClient
 from services.regions.programme_data.plan import RegionPlan, envelope_cents, load_data, plan
-from services.regions.settings import RegionsSettings
 from shared.auth import Authenticator
 from shared.client import NotFound, ServiceError
+from shared.settings import SigningSettings
 
 console = Console(stderr=True)
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 def own_token() -> str | None:
     """The loader runs as a job of the deployment, with its signing key (ZR_JWT_SECRET);
     outside production the development key will do."""
-    settings = RegionsSettings()
+    settings = SigningSettings()
     if settings.environment == "production" and settings.jwt_secret is None:
         return None
     return Authenticator.of(settings).mint(role="ministry", subject="programme-loader")
