@@ -140,6 +140,8 @@ class ServiceSettings(SigningSettings):
             f"{prefix}PG_PASSWORD": self.pg_password,
             f"{prefix}KAFKA_PASSWORD": self.kafka_password,
         }
+        if self.pg_owner_user is not None:  # a migration, as the database's owner
+            secrets[f"{prefix}PG_OWNER_PASSWORD"] = self.pg_owner_password
         for name, secret in secrets.items():
             if secret is None:
                 raise ValueError(f"{name} must be set in production (there is no default)")

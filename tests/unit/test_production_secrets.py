@@ -21,7 +21,14 @@ PRINCIPALS = ["controller"] + [
     for line in (ROOT / "deploy/kafka/principals").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
-KNOWN = [DEV_PG_PASSWORD, DEV_JWT_SECRET, *(dev_password(user) for user in PRINCIPALS)]
+# deploy/postgres.sh's roles: each service's own and its owner.
+ROLES = [f"zr_{s}{o}" for s in ("regions", "funding", "reporting") for o in ("", "_owner")]
+KNOWN = [
+    DEV_PG_PASSWORD,
+    DEV_JWT_SECRET,
+    *(dev_password(user) for user in PRINCIPALS),
+    *(f"{role}-dev-password" for role in ROLES),  # deploy/postgres.sh
+]
 SERVICES: list[tuple[str, type[ServiceSettings]]] = [
     ("REGIONS", RegionsSettings),
     ("FUNDING", FundingSettings),
@@ -46,11 +53,13 @@ def test_the_development_values_are_every_secret_the_repository_holds() -> None:
     compose = (ROOT / "docker-compose.yml").read_text()
     assert "dev-password" not in compose and "change-me" not in compose
     assert "${ZR_JWT_SECRET:?" in compose
-    assert len(KNOWN) == 2 + len(PRINCIPALS) >= 2 + 7
+    assert len(KNOWN) == 2 + len(PRINCIPALS) + len(ROLES) >= 2 + 8 + 6
 
 
 @pytest.mark.parametrize(("prefix", "settings"), SERVICES, ids=[p for p, _ in SERVICES])
-@pytest.mark.parametrize("setting", ["PG_PASSWORD", "KAFKA_PASSWORD", "JWT_SECRET"])
+@pytest.mark.parametrize(
+    "setting", ["PG_PASSWORD", "KAFKA_PASSWORD", "JWT_SECRET", "PG_OWNER_PASSWORD"]
+)
 @pytest.mark.parametrize("known", KNOWN)
 def test_production_refuses_a_secret_from_the_repository_naming_the_setting(
     monkeypatch: pytest.MonkeyPatch,
@@ -60,6 +69,8 @@ def test_production_refuses_a_secret_from_the_repository_naming_the_setting(
     known: str,
 ) -> None:
     production(monkeypatch, prefix)
+    monkeypatch.setenv(f"{prefix}_PG_OWNER_USER", f"zr_{prefix.lower()}_owner")  # migrating
+    monkeypatch.setenv(f"{prefix}_PG_OWNER_PASSWORD", "a-real-owner-secret")
     name = "ZR_JWT_SECRET" if setting == "JWT_SECRET" else f"{prefix}_{setting}"
     monkeypatch.setenv(name, known)
     with pytest.raises(ValidationError, match=name):
