@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from services.funding.api.schemas import Approval, PriorityCheck, ProjectPropose, Step, Vote
 from services.funding.client import FundingClient
 from shared.client import ServiceError
+from tests.e2e.funding_steps import proposal
 
 
 @dataclass
@@ -102,19 +103,5 @@ class Workload:
             return result
 
     def _proposal(self) -> ProjectPropose:
-        return ProjectPropose.model_validate(
-            {
-                "region_id": self.region_id,
-                "title": f"Lastprojekt {uuid.uuid4().hex[:8]}",
-                "purpose": "Digitale Dienste im ländlichen Raum",
-                "applicant_name": "Landkreis Celle",
-                "applicant_kind": "municipality",
-                "handlungsfeld": "HF1",
-                "fund": "EFRE",
-                "location_ags": "03351",
-                "start_date": "2025-01-01",
-                "end_date": "2027-06-30",
-                "total_cost_cents": 100_000_00,
-                "eligible_cost_cents": 100_000_00,
-            }
-        )
+        title = f"Lastprojekt {uuid.uuid4().hex[:8]}"
+        return ProjectPropose.model_validate(proposal(self.region_id, 100_000_00, title))
