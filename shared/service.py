@@ -3,7 +3,7 @@ HTTP API with the relay running alongside. Each service's bootstrap fills in the
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -150,12 +150,33 @@ def create_service_api(
                 await task
         service.app.close()
 
-    api = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    api = build_api(
+        service.settings,
+        title=title,
+        description=description,
+        routers=(*routers, chain_router()),
+        lifespan=lifespan,
+    )
     api.state.service = service
+    return api
+
+
+def build_api(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+) -> FastAPI:
+    """Every service's API, assembled the same way: its routers behind the gate, errors as
+    problem details (documented), and the health check."""
+    api = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    api.state.settings = settings
     install_error_handlers(api)
-    install_auth(api, service.settings)
-    for router in (*routers, chain_router()):
+    install_auth(api, settings)
+    for router in routers:
         api.include_router(router)
-    add_health(api, kafka=service.settings.kafka, pg_dsn=service.settings.pg_dsn)
+    add_health(api, kafka=settings.kafka, pg_dsn=settings.pg_dsn)
     problems.document(api)
     return api

@@ -21,10 +21,9 @@ from services.reporting.api import (
     reports,
 )
 from services.reporting.settings import ReportingSettings
-from shared import database, problems
-from shared.auth import install_auth
+from shared import database
 from shared.consumer import ExactlyOnceConsumer
-from shared.http import add_health, install_error_handlers
+from shared.service import build_api
 from shared.supervise import supervise
 from shared.sync import run_sync
 from shared.topics import Topics, require_topics
@@ -99,22 +98,11 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
         await api.state.as_of_pool.close()
         await service.pool.close()
 
-    api = FastAPI(
+    routers = (regions, money, projects, reports, dashboard, audit, contracts)
+    return build_api(
+        settings,
         title="Zukunftsregionen: reporting service",
         description="Read models, audit log and reports built from the programme's public events.",
-        version="0.1.0",
+        routers=[r.router for r in routers],
         lifespan=lifespan,
     )
-    api.state.settings = settings
-    install_error_handlers(api)
-    install_auth(api, settings)
-    api.include_router(regions.router)
-    api.include_router(money.router)
-    api.include_router(projects.router)
-    api.include_router(reports.router)
-    api.include_router(dashboard.router)
-    api.include_router(audit.router)
-    api.include_router(contracts.router)
-    add_health(api, kafka=settings.kafka, pg_dsn=settings.pg_dsn)
-    problems.document(api)
-    return api

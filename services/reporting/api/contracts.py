@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from services.reporting.api.regions import PublicReader
+from services.reporting.api.deps import PublicReader
 from shared.contracts import ASYNCAPI, SCHEMAS, published_schemas
 from shared.errors import NotFound
 

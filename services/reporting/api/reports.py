@@ -3,7 +3,7 @@ as JSON, CSV (list of operations) or XLSX, downloadable."""
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from services.reporting.adapters.eu_reports import (
@@ -15,7 +15,7 @@ from services.reporting.adapters.eu_reports import (
     as_xlsx,
     list_of_operations,
 )
-from services.reporting.api.regions import Pool, PublicReader
+from services.reporting.api.deps import AsOfPool, Pool, PublicReader
 from shared.text import Day
 
 router = APIRouter(prefix="/reports", tags=["EU reports"])
@@ -57,12 +57,12 @@ async def operations(
     responses={200: {"content": {XLSX: {}}}},
 )
 async def art42(
-    request: Request,
+    as_of_pool: AsOfPool,
     _: PublicReader,
     cutoff: Annotated[Day, Query(description="a transmission date, e.g. 2026-01-31")],
     format: Literal["json", "xlsx"] = "json",
 ) -> Response:
-    async with request.app.state.as_of_pool.acquire() as conn:
+    async with as_of_pool.acquire() as conn:
         rows = await art42_tables(conn, cutoff)
     if format == "xlsx":
         return download(
