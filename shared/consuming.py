@@ -57,6 +57,10 @@ class BatchConsumer(ABC):
     applied: int = 0
     parked: int = 0
     failed_batches: int = 0
+    # Whether it has joined its group and sought its partitions (perhaps none: a group of
+    # more members than partitions), and how many it holds.
+    joined: bool = False
+    partitions: int = 0
     _subscriber: Any = field(default=None, repr=False)
     _broker: Any = field(default=None, repr=False)
 
@@ -129,6 +133,7 @@ class BatchConsumer(ABC):
                 self.consumer.seek(tp, stored[tp])
             else:
                 await self.consumer.seek_to_beginning(tp)
+        self.joined, self.partitions = True, len(assigned)
         log.info("consumer %s: assigned %s at their stored positions", self.group_id, assigned)
 
     async def publish_dead_letter(self, record: Record, reason: str) -> None:

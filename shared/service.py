@@ -18,7 +18,8 @@ from shared.chain import Verdict, read_anchors, verify_event_store
 from shared.database import Schema, migrate
 from shared.errors import NotFound
 from shared.events.base import Actor
-from shared.http import add_health, install_error_handlers
+from shared.http import install_error_handlers
+from shared.probes import Readiness, add_probes
 from shared.relay import OutboxRelay, Translate
 from shared.settings import ServiceSettings
 from shared.supervise import supervise
@@ -36,6 +37,8 @@ class EventSourcedService(Generic[A]):
     run_relay_in_api: bool = True
     # Other loops that run alongside the API (a consumer, for instance), by name.
     background: dict[str, Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=dict)
+    # The consumers those loops run (their partitions count for readiness).
+    consumers: list[Any] = field(default_factory=list)
 
 
 def assemble(
@@ -156,6 +159,7 @@ def create_service_api(
         description=description,
         routers=(*routers, chain_router()),
         lifespan=lifespan,
+        consumers=lambda: service.consumers,
     )
     api.state.service = service
     return api
@@ -168,15 +172,24 @@ def build_api(
     description: str,
     routers: Sequence[APIRouter],
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    consumers: Callable[[], Sequence[Any]] = lambda: (),
 ) -> FastAPI:
     """Every service's API, assembled the same way: its routers behind the gate, errors as
-    problem details (documented), and the health check."""
-    api = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    problem details (documented), and the probes (/livez, /readyz)."""
+    readiness = Readiness(settings, consumers)
+
+    @asynccontextmanager
+    async def running(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app):
+            yield
+        await readiness.close()
+
+    api = FastAPI(title=title, description=description, version="0.1.0", lifespan=running)
     api.state.settings = settings
     install_error_handlers(api)
     install_auth(api, settings)
     for router in routers:
         api.include_router(router)
-    add_health(api, kafka=settings.kafka, pg_dsn=settings.pg_dsn)
+    add_probes(api, readiness)
     problems.document(api)
     return api

@@ -70,14 +70,16 @@ async def run_region_feed(service: FundingService, settings: FundingSettings) ->
         broker = KafkaBroker(
             settings.kafka_bootstrap, security=settings.kafka.security, logger=None
         )
-        TrackedConsumer(
+        consumer = TrackedConsumer(
             group_id=settings.consumer_group,
             topics=(topics.regions_events,),
             owners=topics.owners,
             apply=service.app.apply_region_event,
             position=service.app.position,
             dead_letter_topic=dead_letters,
-        ).register(broker)
+        )
+        consumer.register(broker)
+        service.consumers[:] = [consumer]
         await broker.start()
         try:
             await asyncio.Event().wait()

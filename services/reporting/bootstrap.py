@@ -84,6 +84,7 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         service = await bootstrap(settings)
+        api.state.services["reporting"] = service
         api.state.pool = service.pool
         # "As of" queries build temporary tables: connections without a statement cache.
         api.state.as_of_pool = await asyncpg.create_pool(
@@ -99,10 +100,14 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
         await service.pool.close()
 
     routers = (regions, money, projects, reports, dashboard, audit, contracts)
-    return build_api(
+    holder: dict[str, ReportingService] = {}
+    api = build_api(
         settings,
         title="Zukunftsregionen: reporting service",
         description="Read models, audit log and reports built from the programme's public events.",
         routers=[r.router for r in routers],
         lifespan=lifespan,
+        consumers=lambda: [s.consumer for s in holder.values() if s.settings.run_consumer],
     )
+    api.state.services = holder
+    return api

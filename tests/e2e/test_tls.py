@@ -26,8 +26,8 @@ async def test_a_service_runs_over_tls_to_kafka_and_postgres(
             f"{regions.url}/programme", json={"envelope_cents": 9_600_000_000}, headers=MINISTRY
         )
         assert r.status_code == 201, r.text
-        health = (await http.get(f"{regions.url}/health")).json()
-        assert health == {"kafka": True, "database": True, "status": "ok"}
+        health = (await http.get(f"{regions.url}/readyz")).json()
+        assert (health["kafka"], health["database"], health["status"]) == (True, True, "ok")
     published = await support.read_topic(Topics(topic_prefix).regions_events, expected=1)
     assert b"ProgrammeOpened" in (published[0].value or b"")
     connections = support.as_superuser(

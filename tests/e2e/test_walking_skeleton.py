@@ -55,8 +55,9 @@ async def test_a_recognised_region_shows_up_in_reporting(system: System) -> None
         recorded = (await http.get(history, headers=support.bearer("auditor"))).json()
         assert recorded[0]["recordedby"]["subject"] == "mb-referat-402"  # for auditors only
         for service in (system.regions, system.funding, system.reporting):
-            health = (await http.get(f"{service.url}/health")).json()
-            assert health == {"kafka": True, "database": True, "status": "ok"}
+            health = (await http.get(f"{service.url}/readyz")).json()
+            assert (health["kafka"], health["database"], health["status"]) == (True, True, "ok")
+            assert (await http.get(f"{service.url}/livez")).json() == {"status": "alive"}
 
 
 async def test_bad_input_stores_nothing_in_the_real_event_store(regions: Service) -> None:

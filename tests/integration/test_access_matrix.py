@@ -94,7 +94,7 @@ FUNDING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("POST", "/projects/{project_id}/closure"): ({"nbank"}, True),
     ("POST", "/projects/{project_id}/withdrawal"): ({RM_, "nbank"}, True),
 }
-OPEN = {"/health"}
+OPEN = {"/health", "/livez", "/readyz"}
 
 
 @pytest.fixture
