@@ -1,8 +1,7 @@
-"""HTTP plumbing every service uses: error mapping, correlation ids, /health."""
+"""HTTP plumbing every service uses: error mapping, correlation ids, dates of `as_of`."""
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from uuid import uuid4
@@ -105,35 +104,6 @@ async def kafka_reachable(kafka: KafkaAccess, timeout: float = 3.0) -> bool:
         return False
     finally:
         await client.close()
-
-
-async def database_reachable(dsn: str, timeout: float = 3.0) -> bool:
-    try:
-        conn = await asyncpg.connect(dsn, timeout=timeout)
-    except Exception:
-        return False
-    try:
-        return bool(await conn.fetchval("SELECT 1"))
-    finally:
-        await conn.close()
-
-
-def add_health(
-    app: FastAPI,
-    *,
-    kafka: KafkaAccess,
-    pg_dsn: str,
-    extra: Callable[[], Awaitable[dict[str, object]]] | None = None,
-) -> None:
-    @app.get("/health", tags=["operations"], summary="Is Kafka and the database reachable?")
-    async def health() -> JSONResponse:
-        broker, database = await asyncio.gather(kafka_reachable(kafka), database_reachable(pg_dsn))
-        body: dict[str, object] = {"kafka": broker, "database": database}
-        if extra:
-            body.update(await extra())
-        ok = broker and database
-        body["status"] = "ok" if ok else "unavailable"
-        return JSONResponse(status_code=200 if ok else 503, content=body)
 
 
 def parse_as_of(text: str) -> datetime:
