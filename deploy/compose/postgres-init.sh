@@ -2,6 +2,9 @@
 # docker-compose.yml's PostgreSQL, first start: the same databases and roles as
 # deploy/postgres.sh. Each service's database belongs to its owner role (which migrates
 # it); the service runs as a role of its own that may connect to its own database only.
+# In a subshell: the image sources an init script that is not executable (a checkout
+# without the mode), and its shell options must not leak into the image's entrypoint.
+(
 set -euo pipefail
 password_of() { local var; var="ZR_PG_PASSWORD_$(echo "$1" | tr 'a-z' 'A-Z')"; echo "${!var:?$var is not set}"; }
 for svc in regions funding reporting; do
@@ -14,3 +17,4 @@ REVOKE ALL ON DATABASE $db FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE $db TO $role;
 SQL
 done
+)
