@@ -17,6 +17,10 @@ if command -v docker-compose >/dev/null; then
   "$ROOT/deploy/compose/secrets.sh" >"$VAR/compose.env"
   docker-compose --env-file "$VAR/compose.env" config -q
 fi
+if ! command -v prometheus >/dev/null || ! command -v haproxy >/dev/null; then
+  say "installing Debian's prometheus and haproxy (the metrics test, the load balancer)"
+  apt_install prometheus haproxy
+fi
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium for the dashboard's browser test"
   apt_install chromium

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from fastapi import FastAPI
 
+from shared.metrics import serve_metrics
+
 if TYPE_CHECKING:
     from shared.chain import Verdict
     from shared.service import EventSourcedService
@@ -66,11 +68,15 @@ def main_event_sourced(
         return create_api(service), service.settings.http_host, service.settings.http_port
 
     async def relay() -> None:
-        await run_relay(bootstrap())
+        service = bootstrap()
+        serve_metrics(service.settings.metrics_port)
+        await run_relay(service)
 
     def alone(name: str) -> Callable[[], Coroutine[Any, Any, None]]:
         async def run() -> None:
-            await bootstrap().background[name]()
+            service = bootstrap()
+            serve_metrics(service.settings.metrics_port)
+            await service.background[name]()
 
         return run
 

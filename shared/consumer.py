@@ -141,6 +141,8 @@ class ExactlyOnceConsumer(BatchConsumer):
             return 0
         try:
             await self.handler(conn, events, [where[e.id] for e, _ in events])
+            for envelope, _ in events:
+                self.observe_delay(envelope)
         except (
             ValueError,
             LookupError,

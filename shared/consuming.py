@@ -22,6 +22,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -30,6 +31,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from pydantic import ValidationError
 
+from shared import metrics
 from shared.events.base import PublicEvent, contract_for
 from shared.events.envelope import CloudEvent
 
@@ -96,15 +98,39 @@ class BatchConsumer(ABC):
     async def _on_batch(self, records: list[Record]) -> None:
         if not records:
             return
+        applied, parked = self.applied, self.parked
         try:
             await self.handle(records)
+            metrics.consumer_applied.labels(self.group_id).inc(self.applied - applied)
+            metrics.consumer_parked.labels(self.group_id).inc(self.parked - parked)
+            self._measure_lag(records)
         except Exception:
             self.failed_batches += 1
+            metrics.consumer_failed.labels(self.group_id).inc()
             log.exception(
                 "consumer %s: a batch of %d failed; fetching it again", self.group_id, len(records)
             )
             self.rewind(records)
             await asyncio.sleep(self.retry_sleep)
+
+    def _measure_lag(self, records: Sequence[Record]) -> None:
+        """The messages after what this batch stored, per partition (the broker's end as
+        the consumer last saw it)."""
+        last: dict[TopicPartition, int] = {}
+        for r in records:
+            tp = TopicPartition(r.topic, r.partition)
+            last[tp] = max(last.get(tp, r.offset), r.offset)
+        for tp, offset in last.items():
+            end = self.consumer.highwater(tp)
+            if end is not None:
+                metrics.consumer_lag.labels(self.group_id, tp.topic, tp.partition).set(
+                    max(end - offset - 1, 0)
+                )
+
+    def observe_delay(self, envelope: CloudEvent) -> None:
+        """From the event's time to its write, as the consumer writes it."""
+        delay = (datetime.now(UTC) - envelope.time).total_seconds()
+        metrics.consumer_delay.labels(self.group_id).observe(max(delay, 0.0))
 
     def rewind(self, records: Sequence[Record]) -> None:
         """Fetch the batch's partitions again from the batch's first offsets. A partition
@@ -128,11 +154,14 @@ class BatchConsumer(ABC):
                 )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
+        ends = await self.consumer.end_offsets(list(assigned)) if assigned else {}
         for tp in assigned:
             if tp in stored:
                 self.consumer.seek(tp, stored[tp])
             else:
                 await self.consumer.seek_to_beginning(tp)
+            lag = ends.get(tp, 0) - stored.get(tp, 0)
+            metrics.consumer_lag.labels(self.group_id, tp.topic, tp.partition).set(max(lag, 0))
         self.joined, self.partitions = True, len(assigned)
         log.info("consumer %s: assigned %s at their stored positions", self.group_id, assigned)
 

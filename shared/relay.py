@@ -27,6 +27,7 @@ from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from shared import metrics
 from shared.chain import anchor_key
 from shared.database import Access
 from shared.events import v1
@@ -103,12 +104,14 @@ class OutboxRelay:
             await conn.close()
 
     async def _become_active(self, conn: asyncpg.Connection) -> None:
+        metrics.relay_active.labels(self.name).set(0)
         while not await conn.fetchval(
             "SELECT pg_try_advisory_lock(hashtext('zr-relay:' || $1))", self.name
         ):
             log.info("relay %s: another instance is active; standing by", self.name)
             await asyncio.sleep(self.standby_sleep)
         self.active.set()
+        metrics.relay_active.labels(self.name).set(1)
         log.info("relay %s: active", self.name)
 
     async def _follow(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
@@ -119,7 +122,11 @@ class OutboxRelay:
             or 0
         )
         self.stats.position = position
+        measured = 0.0
         while True:
+            if time.monotonic() - measured > 1.0:  # the lag, once a second
+                await self._measure(position)
+                measured = time.monotonic()
             notifications: Sequence[Notification] = await run_sync(
                 self.app.recorder.select_notifications,
                 start=position,
@@ -140,7 +147,15 @@ class OutboxRelay:
             self.stats.published += sent
             self.stats.notifications += len(notifications)
             self.stats.position = position
+            metrics.relay_published.labels(self.name).inc(sent)
+            metrics.relay_position.labels(self.name).set(position)
             await self._anchor(conn, producer, position)
+
+    async def _measure(self, position: int) -> None:
+        head = await run_sync(self.app.recorder.max_notification_id) or 0
+        metrics.relay_head.labels(self.name).set(head)
+        metrics.relay_position.labels(self.name).set(position)
+        metrics.relay_lag.labels(self.name).set(max(head - position, 0))
 
     async def _anchor(
         self, conn: asyncpg.Connection, producer: AIOKafkaProducer, position: int

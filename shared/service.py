@@ -12,7 +12,7 @@ import psycopg
 from eventsourcing.application import Application
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from shared import problems
+from shared import metrics, problems
 from shared.auth import allow, install_auth
 from shared.chain import Verdict, read_anchors, verify_event_store
 from shared.database import Schema, migrate
@@ -162,7 +162,20 @@ def create_service_api(
         consumers=lambda: service.consumers,
     )
     api.state.service = service
+    api.state.metric_samplers.append(lambda: _sample_pool(service))
     return api
+
+
+def _sample_pool(service: EventSourcedService[Any]) -> None:
+    """The event store's connection pool (psycopg's), as eventsourcing keeps it."""
+    pool = getattr(getattr(service.app.recorder, "datastore", None), "pool", None)
+    if pool is None:
+        return
+    stats = pool.get_stats()
+    name = service.settings.service_name
+    size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
+    metrics.db_pool.labels(name, "event_store", "in_use").set(size - idle)
+    metrics.db_pool.labels(name, "event_store", "idle").set(idle)
 
 
 def build_api(
@@ -186,10 +199,15 @@ def build_api(
 
     api = FastAPI(title=title, description=description, version="0.1.0", lifespan=running)
     api.state.settings = settings
+    api.state.metric_samplers = []
     install_error_handlers(api)
     install_auth(api, settings)
+    api.add_middleware(metrics.HttpMetrics, service=settings.service_name)
     for router in routers:
         api.include_router(router)
     add_probes(api, readiness)
+    api.add_api_route(
+        "/metrics", metrics.metrics_endpoint, tags=["operations"], include_in_schema=False
+    )
     problems.document(api)
     return api

@@ -78,6 +78,8 @@ class ServiceSettings(SigningSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # Where a process without an API (a relay or consumer alone) serves /metrics.
+    metrics_port: int | None = None
     # Larger request bodies are refused with 413, unread (the largest real command, a
     # region's members, is a few kilobytes).
     max_body_bytes: int = 1_048_576

@@ -65,6 +65,7 @@ class TrackedConsumer(BatchConsumer):
         try:
             if await run_sync(self.apply, payload, envelope, tracking):
                 self.applied += 1
+                self.observe_delay(envelope)
         except DomainError as exc:
             await self._park(r, f"rejected: {exc}", tracking)
 

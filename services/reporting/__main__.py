@@ -8,6 +8,7 @@ from services.reporting.bootstrap import bootstrap, create_api, migrate, run_con
 from services.reporting.settings import ReportingSettings
 from shared.chain import Verdict
 from shared.cli import main
+from shared.metrics import serve_metrics
 from shared.topics import Topics
 
 
@@ -17,7 +18,9 @@ def _api() -> tuple[FastAPI, str, int]:
 
 
 async def _consume() -> None:
-    await run_consumer(await bootstrap())
+    service = await bootstrap()
+    serve_metrics(service.settings.metrics_port)
+    await run_consumer(service)
 
 
 async def _verify() -> Verdict:

@@ -21,7 +21,7 @@ from services.reporting.api import (
     reports,
 )
 from services.reporting.settings import ReportingSettings
-from shared import database
+from shared import database, metrics
 from shared.consumer import ExactlyOnceConsumer
 from shared.service import build_api
 from shared.supervise import supervise
@@ -110,4 +110,14 @@ def create_api(settings: ReportingSettings | None = None) -> FastAPI:
         consumers=lambda: [s.consumer for s in holder.values() if s.settings.run_consumer],
     )
     api.state.services = holder
+    api.state.metric_samplers.append(lambda: _sample_pool(api))
     return api
+
+
+def _sample_pool(api: FastAPI) -> None:
+    for name in ("pool", "as_of_pool"):
+        pool = getattr(api.state, name, None)
+        if pool is not None:
+            idle = pool.get_idle_size()
+            metrics.db_pool.labels("reporting", name, "in_use").set(pool.get_size() - idle)
+            metrics.db_pool.labels("reporting", name, "idle").set(idle)
