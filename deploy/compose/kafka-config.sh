@@ -33,12 +33,11 @@ write_config() {
   mkdir -p "$CONFIG_DIR"
   (
     umask 077  # the admin's and the controller's passwords are in it
-    sed -e "s#@DATA_DIR@#$DATA#" -e "s#@PORT@#$PORT#" -e "s#@CONTROLLER_PORT@#$CONTROLLER_PORT#" \
-        -e "s#@SSL_PORT@#$SSL_PORT#" -e "s#@CERT_DIR@#$CERT_DIR#g" \
-        -e "s#@ADMIN_PASSWORD@#$(password_of admin)#g" \
-        -e "s#@CONTROLLER_PASSWORD@#$(password_of controller)#g" \
-        -e '/^listeners=/d' -e '/^advertised.listeners=/d' -e '/^listener.security.protocol.map=/d' \
-        "$DEPLOY/kafka/server.properties.in" >"$CONFIG"
+    render_server_properties "$CONFIG.in" "$DATA" "$PORT" "$CONTROLLER_PORT" "$SSL_PORT" \
+      "$CERT_DIR" 1 "1@127.0.0.1:$CONTROLLER_PORT" 1 1
+    sed -e '/^listeners=/d' -e '/^advertised.listeners=/d' \
+      -e '/^listener.security.protocol.map=/d' "$CONFIG.in" >"$CONFIG"
+    rm -f "$CONFIG.in"
     cat >>"$CONFIG" <<PROPS
 # In the compose network with TLS as $HOST:$SSL_PORT (the services, provisioning), without
 # as $HOST:$PORT (the broker's own tools); from the host as $HOST:$SSL_PORT (TLS; map the
