@@ -7,11 +7,14 @@ gets 403, whatever the body holds (so a refused caller learns nothing about the 
 rules, and spends none of our memory). Then a body larger than the limit is refused
 with 413, unread when Content-Length says so, and cut off when a streamed body grows
 past it. The route's own dependencies check again (and the region) as before.
+A path or query string holding a control character (NUL cannot even be stored) is
+refused with 422 before any route sees it.
 """
 
 import re
 from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -21,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.errors import DomainError, Forbidden, PayloadTooLarge, Unauthorized
 from shared.http import error_response
+from shared.text import has_control_characters
 
 Message = MutableMapping[str, Any]
 Verify = Callable[[str], Any]
@@ -39,6 +43,7 @@ class Gate:
             return
         try:
             self._authenticate(scope)
+            _check_url(scope)
             self._check_length(scope)
         except DomainError as exc:
             await _refuse(scope, send, exc)
@@ -120,6 +125,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key.lower() == name:
             return str(value.decode("latin-1"))
     return None
+
+
+def _check_url(scope: Scope) -> None:
+    raw = scope.get("query_string", b"").decode("latin-1")
+    query = unquote_plus(raw, encoding="utf-8", errors="replace")
+    if has_control_characters(scope.get("path", "")) or has_control_characters(query):
+        raise DomainError("the URL holds a control character, which no field may hold")
 
 
 def _bearer(scope: Scope) -> str | None:

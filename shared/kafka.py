@@ -10,6 +10,7 @@ import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
+from faststream.kafka import KafkaBroker
 from faststream.kafka.security import parse_security
 from faststream.security import SASLScram512
 
@@ -40,3 +41,11 @@ class KafkaAccess:
     def options(self) -> dict[str, Any]:
         """For aiokafka's clients: AIOKafkaConsumer(**access.options(), ...)."""
         return {"bootstrap_servers": self.bootstrap, **parse_security(self.security)}
+
+    def broker(self) -> KafkaBroker:
+        """A faststream broker (the consumers', and their parking's producer) whose writes
+        are acknowledged by every in-sync replica and never duplicated by a retry."""
+        return KafkaBroker(
+            self.bootstrap, security=self.security, logger=None, acks="all",
+            enable_idempotence=True,
+        )  # fmt: skip

@@ -15,17 +15,28 @@ import logging
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 from aiokafka import AIOKafkaClient
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 TIMEOUT = 3.0
+
+
+class ReadinessReport(BaseModel):
+    """What `/readyz` answers, with 200 when ready and 503 when not."""
+
+    kafka: bool
+    database: bool
+    # Per consumer group: how many partitions this process holds (consumers only).
+    partitions: dict[str, int] | None = None
+    status: Literal["ok", "unavailable"]
 
 
 @dataclass
@@ -97,9 +108,21 @@ def add_probes(app: FastAPI, readiness: Readiness) -> None:
         ok, body = await readiness.report()
         return JSONResponse(status_code=200 if ok else 503, content=body)
 
+    answers: dict[int | str, dict[str, Any]] = {
+        200: {"model": ReadinessReport, "description": "Ready"},
+        503: {"model": ReadinessReport, "description": "Not ready: what does not answer"},
+    }
     app.get(
         "/readyz",
         tags=["operations"],
         summary="Ready to serve: the database and Kafka answer, the consumers hold partitions",
+        response_model=ReadinessReport,
+        responses=answers,
     )(ready)
-    app.get("/health", tags=["operations"], summary="The same as /readyz")(ready)
+    app.get(
+        "/health",
+        tags=["operations"],
+        summary="The same as /readyz",
+        response_model=ReadinessReport,
+        responses=answers,
+    )(ready)

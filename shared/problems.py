@@ -64,7 +64,8 @@ COMMANDS = (400, 409, 413)
 
 
 def document(app: FastAPI) -> None:
-    """Every operation of the OpenAPI document lists its problems (problem+json), and the
+    """Every operation of the OpenAPI document lists its problems (problem+json) unless it
+    documents an answer of that status itself (the probes' 503), and the
     Problem schema is in the components (in place of FastAPI's own validation error)."""
     build = app.openapi
 
@@ -78,7 +79,10 @@ def document(app: FastAPI) -> None:
                         codes |= set(COMMANDS)
                     responses = operation.setdefault("responses", {})
                     for code in sorted(codes):
-                        responses[str(code)] = _documented(code)
+                        # What a route documents itself stays (the probes' 503), except
+                        # FastAPI's own 422, which our handler answers as a problem.
+                        if code == 422 or str(code) not in responses:
+                            responses[str(code)] = _documented(code)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["Problem"] = Problem.model_json_schema(
                 ref_template="#/components/schemas/{model}"

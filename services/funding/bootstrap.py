@@ -3,7 +3,6 @@
 import asyncio
 
 from fastapi import FastAPI
-from faststream.kafka import KafkaBroker
 
 from services.funding.adapters.public_events import SOURCE, to_public
 from services.funding.api import lifecycle, projects
@@ -67,9 +66,7 @@ async def run_region_feed(service: FundingService, settings: FundingSettings) ->
 
     async def run() -> None:
         await require_topics(settings.kafka, [topics.regions_events, dead_letters])
-        broker = KafkaBroker(
-            settings.kafka_bootstrap, security=settings.kafka.security, logger=None
-        )
+        broker = settings.kafka.broker()
         consumer = TrackedConsumer(
             group_id=settings.consumer_group,
             topics=(topics.regions_events,),

@@ -44,7 +44,7 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
         await run_sync(migrate, settings)
     pool = await asyncpg.create_pool(settings.pg_dsn, min_size=1, max_size=10)
     topics = Topics(settings.topic_prefix)
-    broker = KafkaBroker(settings.kafka_bootstrap, security=settings.kafka.security, logger=None)
+    broker = settings.kafka.broker()
     consumer = ExactlyOnceConsumer(
         group_id=settings.consumer_group,
         topics=topics.public,

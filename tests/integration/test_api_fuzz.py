@@ -53,6 +53,16 @@ FUZZ = settings(
 )
 
 
+# A probe answers 503 by design when what it checks does not answer (here: no Kafka, and
+# no database for the in-memory services); tests/e2e/test_probes.py covers it for real.
+PROBES = {"/readyz", "/health"}
+
+
+def call(app: str, case: schemathesis.Case, role: str | None, region: str | None) -> None:
+    wanted = [c for c in CHECKS if c is not checks.not_a_server_error or case.path not in PROBES]
+    case.call_and_validate(app=APPS[app], headers=headers(role, region), checks=wanted)
+
+
 def headers(role: str | None, region: str | None) -> dict[str, str]:
     return support.bearer(role, region) if role else {}
 
@@ -99,7 +109,7 @@ def reporting_database(infrastructure: None) -> Iterator[str]:
 def test_the_regions_api_answers_as_documented(
     case: schemathesis.Case, role: str | None, region: str | None
 ) -> None:
-    case.call_and_validate(app=APPS["regions"], headers=headers(role, region), checks=CHECKS)
+    call("regions", case, role, region)
 
 
 @pytest.mark.parametrize(("role", "region"), ROLES)
@@ -108,7 +118,7 @@ def test_the_regions_api_answers_as_documented(
 def test_the_funding_api_answers_as_documented(
     case: schemathesis.Case, role: str | None, region: str | None
 ) -> None:
-    case.call_and_validate(app=APPS["funding"], headers=headers(role, region), checks=CHECKS)
+    call("funding", case, role, region)
 
 
 @pytest.mark.parametrize(("role", "region"), ROLES)
@@ -117,4 +127,4 @@ def test_the_funding_api_answers_as_documented(
 def test_the_reporting_api_answers_as_documented(
     case: schemathesis.Case, role: str | None, region: str | None, reporting_database: str
 ) -> None:
-    case.call_and_validate(app=APPS["reporting"], headers=headers(role, region), checks=CHECKS)
+    call("reporting", case, role, region)

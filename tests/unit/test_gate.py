@@ -77,3 +77,25 @@ def test_a_streamed_body_is_cut_off_at_the_limit(client: TestClient) -> None:
 
 def test_health_and_docs_need_no_token(client: TestClient) -> None:
     assert client.get("/openapi.json").status_code == 200
+
+
+CONTROLLED = [
+    "/regions/heidefinition/projects?after=%00",
+    "/regions/a%1Fb/projects",
+    "/regions/heidefinition/projects?after=%C2%85",
+]
+
+
+@pytest.mark.parametrize("url", CONTROLLED)
+def test_a_control_character_in_the_url_is_a_422(client: TestClient, url: str) -> None:
+    r = client.get(url, headers=RM)
+    assert r.status_code == 422, r.text
+    assert "control character" in r.json()["detail"]
+
+
+def test_letters_beyond_ascii_in_the_url_pass(client: TestClient) -> None:
+    # Ö is C3 96 in UTF-8: its second byte alone would look like a C1 control character.
+    r = client.get("/regions/heidefinition/projects?after=%C3%96", headers=RM)
+    assert "not a cursor" in r.json()["detail"], r.text  # refused by the route, not the gate
+    r = client.get("/regions/%C3%96stliches/projects", headers=RM)
+    assert r.status_code == 403, r.text  # another region: refused for that, not the URL
