@@ -10,23 +10,19 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 from fastapi import FastAPI
 
+from shared import observability
 from shared.metrics import serve_metrics
+from shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
     from shared.chain import Verdict
     from shared.service import EventSourcedService
 
 
-def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
-
-
 def main(
     prog: str,
     *,
+    settings: Callable[[], ServiceSettings],
     make_api: Callable[[], tuple[FastAPI, str, int]],
     workers: dict[str, Callable[[], Coroutine[Any, Any, None]]],
     migrate: Callable[[], None],
@@ -37,7 +33,8 @@ def main(
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("command", choices=["serve", "migrate", "verify", *workers])
     args = parser.parse_args()
-    configure_logging()
+    s = settings()
+    observability.configure(s.service_name, otlp_endpoint=s.otlp_endpoint)
     if args.command == "migrate":
         migrate()
         logging.getLogger(prog).info("the database's tables and grants are in place")
@@ -47,13 +44,14 @@ def main(
         sys.exit(0 if verdict.intact else 1)
     elif args.command == "serve":
         api, host, port = make_api()
-        uvicorn.run(api, host=host, port=port, log_level="info")
+        uvicorn.run(api, host=host, port=port, log_config=None)  # our JSON logs
     else:
         asyncio.run(workers[args.command]())
 
 
 def main_event_sourced(
     prog: str,
+    settings: Callable[[], ServiceSettings],
     bootstrap: Callable[[], "EventSourcedService[Any]"],
     create_api: Callable[[Any], FastAPI],
     migrate: Callable[[], None],
@@ -84,4 +82,4 @@ def main_event_sourced(
         return await verify_chain(bootstrap())
 
     workers = {"relay": relay, **{name: alone(name) for name in background}}
-    main(prog, make_api=api, workers=workers, migrate=migrate, verify=verify)
+    main(prog, settings=settings, make_api=api, workers=workers, migrate=migrate, verify=verify)

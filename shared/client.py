@@ -5,7 +5,8 @@ with the service's own request and response models. Every client:
 
 - authenticates with a bearer token: a service token (role "service") minted with the
   shared signing key, or the token of whoever it acts for (`as_(token)`);
-- has a timeout on every request;
+- has a timeout on every request, and sends its caller's correlation id (X-Correlation-ID,
+  a new one per call when there is none) and trace (traceparent);
 - retries, with exponential backoff and jitter (tenacity), when the service answers 503
   or cannot be reached. Commands carry an Idempotency-Key (one per call, the same for
   each attempt), so a retried command takes effect once;
@@ -18,6 +19,7 @@ import uuid
 from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
+from opentelemetry import propagate
 from pydantic import BaseModel, TypeAdapter
 from tenacity import (
     RetryCallState,
@@ -27,6 +29,7 @@ from tenacity import (
 )
 from tenacity import Retrying as _Retrying
 
+from shared import observability
 from shared.auth import Authenticator
 from shared.settings import ServiceSettings
 
@@ -151,7 +154,13 @@ class ServiceClient:
         params: dict[str, Any] | None = None,
         key: str | None = None,
     ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.token}"}
+        # The conversation this call belongs to (the caller's, or a new one), the same for
+        # every attempt; and the caller's trace, which the service continues.
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            observability.HEADER: observability.correlation.get() or str(uuid.uuid4()),
+        }
+        propagate.inject(headers)
         if key:
             headers["Idempotency-Key"] = key
 

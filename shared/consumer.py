@@ -10,6 +10,7 @@ A message that cannot be parsed or applied is parked: written with its reason to
 dead-letter topic and to the `consumer_parked` table, and the consumer goes on.
 """
 
+import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -84,6 +85,7 @@ class ExactlyOnceConsumer(BatchConsumer):
         await self.apply_batch(records)
 
     async def apply_batch(self, records: Sequence[Record]) -> None:
+        started = time.time_ns()
         async with self.pool.acquire() as conn, conn.transaction():
             stored = await _lock_offsets(conn, self.group_id, records)
             fresh = [r for r in records if r.offset >= stored.get((r.topic, r.partition), -1)]
@@ -99,6 +101,7 @@ class ExactlyOnceConsumer(BatchConsumer):
             if parked:
                 await self._park(conn, parked)
             await _store_offsets(conn, self.group_id, fresh)
+        self.traced_batch(fresh, started, time.time_ns())
         self.applied += applied
         self.parked += len(parked)
 

@@ -20,7 +20,8 @@ to a read model (`shared/consumer.py`) or as eventsourcing tracking records
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
@@ -29,9 +30,11 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
-from shared import metrics
+from shared import metrics, observability
 from shared.events.base import PublicEvent, contract_for
 from shared.events.envelope import CloudEvent
 
@@ -55,6 +58,7 @@ class BatchConsumer(ABC):
     # topic -> the only source its events may have (Topics.owners); others are parked.
     owners: Mapping[str, str] = field(default_factory=dict)
     max_records: int = 500
+    max_poll_interval_ms: int = 300_000
     retry_sleep: float = 1.0
     applied: int = 0
     parked: int = 0
@@ -83,6 +87,7 @@ class BatchConsumer(ABC):
             group_id=self.group_id,
             batch=True,
             max_records=self.max_records,
+            max_poll_interval_ms=self.max_poll_interval_ms,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             listener=_SeekToStoredPositions(self),
@@ -165,6 +170,35 @@ class BatchConsumer(ABC):
         self.joined, self.partitions = True, len(assigned)
         log.info("consumer %s: assigned %s at their stored positions", self.group_id, assigned)
 
+    @contextmanager
+    def traced(self, record: Record) -> Iterator[None]:
+        """Handling one message, as a span in the trace of the command that caused it."""
+        with observability.tracer.start_as_current_span(
+            f"{self.group_id}: apply",
+            context=observability.context_from_headers(record.headers),
+            kind=SpanKind.CONSUMER,
+            attributes=_where(record),
+        ):
+            yield
+
+    def traced_batch(self, records: Sequence[Record], started: int, ended: int) -> None:
+        """A batch written at once (one transaction, from `started` to `ended`, in ns): for
+        each message a span in the trace that caused it, with the read-model write in it."""
+        tracer = observability.tracer
+        for r in records:
+            context = observability.context_from_headers(r.headers)
+            span = tracer.start_span(
+                f"{self.group_id}: apply", context=context, kind=SpanKind.CONSUMER,
+                start_time=started, attributes={**_where(r), "zr.batch": len(records)},
+            )  # fmt: skip
+            write = tracer.start_span(
+                f"{self.group_id}: write read model",
+                context=trace.set_span_in_context(span),
+                start_time=started,
+            )
+            write.end(end_time=ended)
+            span.end(end_time=ended)
+
     async def publish_dead_letter(self, record: Record, reason: str) -> None:
         log.warning(
             "consumer %s: parking %s[%d]@%d: %s",
@@ -191,6 +225,15 @@ class _SeekToStoredPositions(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         await self.owner.seek_to_stored(sorted(assigned))
+
+
+def _where(r: Record) -> dict[str, str | int]:
+    return {
+        "messaging.system": "kafka",
+        "messaging.destination.name": r.topic,
+        "messaging.destination.partition.id": str(r.partition),
+        "messaging.kafka.offset": r.offset,
+    }
 
 
 def first_offsets(records: Sequence[Record]) -> dict[TopicPartition, int]:

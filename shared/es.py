@@ -16,6 +16,8 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
+from shared import observability
+
 T = TypeVar("T")
 
 AGGREGATE_NAMESPACE = UUID("0b6bd1e4-4c84-4a53-8d1c-6a3c0c7b5f3a")
@@ -50,6 +52,12 @@ class ZrApplication(Application[UUID]):
     def construct_recorder(self) -> Any:
         return tolerate_concurrent_ddl(super().construct_recorder)
 
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        with observability.tracer.start_as_current_span("event store: save") as span:
+            recordings = super().save(*objs, **kwargs)
+            span.set_attribute("zr.events", len(recordings))
+            return recordings
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -73,8 +81,14 @@ def tolerate_concurrent_ddl(make: Callable[[], T], attempts: int = 10) -> T:
 def meta(
     actor: dict[str, Any], correlation_id: str | None, causation_id: str | None = None
 ) -> dict[str, Any]:
-    """Who did it and in which conversation: carried by every domain event as `meta`."""
-    return {"actor": actor, "correlation_id": correlation_id, "causation_id": causation_id}
+    """Who did it and in which conversation: carried by every domain event as `meta`, with
+    the trace it belongs to (the relay, later, continues it)."""
+    return {
+        "actor": actor,
+        "correlation_id": correlation_id,
+        "causation_id": causation_id,
+        "traceparent": observability.current_traceparent(),
+    }
 
 
 def envelope_for(domain_event: Any, payload: Any, *, source: str, subject: str) -> Any:

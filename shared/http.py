@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared import observability
 from shared.errors import DomainError
 from shared.kafka import KafkaAccess
 from shared.problems import problem
@@ -92,7 +93,9 @@ def _problem(error: dict[str, Any]) -> str:
 def correlation_id(
     x_correlation_id: Annotated[str | None, Header(max_length=200)] = None,
 ) -> str:
-    return x_correlation_id or str(uuid4())
+    """The request's correlation id (observability.Correlation chose it; the header is
+    declared here for the OpenAPI document)."""
+    return observability.correlation.get() or x_correlation_id or str(uuid4())
 
 
 async def kafka_reachable(kafka: KafkaAccess, timeout: float = 3.0) -> bool:

@@ -26,8 +26,9 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+from opentelemetry.trace import SpanKind
 
-from shared import metrics
+from shared import metrics, observability
 from shared.chain import anchor_key
 from shared.database import Access
 from shared.events import v1
@@ -196,19 +197,30 @@ class OutboxRelay:
         futures = []
         for n in notifications:
             domain_event = self.app.mapper.to_domain_event(n)
+            # The trace of the command that stored the event goes on (observability.py).
+            traceparent = (getattr(domain_event, "meta", None) or {}).get("traceparent")
             for ce in self.translate(domain_event):
-                futures.append(
-                    await producer.send(
-                        self.topic,
-                        value=ce.to_bytes(),
-                        key=str(n.originator_id).encode(),
-                        headers=[
-                            ("content-type", CONTENT_TYPE.encode()),
-                            ("ce_type", ce.type.encode()),
-                            ("ce_id", str(ce.id).encode()),
-                        ],
+                with observability.tracer.start_as_current_span(
+                    f"relay: publish {ce.type}",
+                    context=observability.context_of(traceparent),
+                    kind=SpanKind.PRODUCER,
+                    attributes={"messaging.system": "kafka", "messaging.destination.name":
+                                self.topic, "zr.notification_id": n.id},
+                ):  # fmt: skip
+                    headers = [
+                        ("content-type", CONTENT_TYPE.encode()),
+                        ("ce_type", ce.type.encode()),
+                        ("ce_id", str(ce.id).encode()),
+                        *observability.kafka_headers(),
+                    ]
+                    futures.append(
+                        await producer.send(
+                            self.topic,
+                            value=ce.to_bytes(),
+                            key=str(n.originator_id).encode(),
+                            headers=headers,
+                        )
                     )
-                )
         # Wait for every acknowledgement before the position may move.
         await asyncio.gather(*futures)
         return len(futures)

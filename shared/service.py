@@ -11,8 +11,9 @@ import asyncpg
 import psycopg
 from eventsourcing.application import Application
 from fastapi import APIRouter, Depends, FastAPI, Request
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from shared import metrics, problems
+from shared import metrics, observability, problems
 from shared.auth import allow, install_auth
 from shared.chain import Verdict, read_anchors, verify_event_store
 from shared.database import Schema, migrate
@@ -188,7 +189,8 @@ def build_api(
     consumers: Callable[[], Sequence[Any]] = lambda: (),
 ) -> FastAPI:
     """Every service's API, assembled the same way: its routers behind the gate, errors as
-    problem details (documented), and the probes (/livez, /readyz)."""
+    problem details (documented), the probes (/livez, /readyz), a span for every request
+    and its correlation id (outermost: a refusal by the gate has both too)."""
     readiness = Readiness(settings, consumers)
 
     @asynccontextmanager
@@ -203,6 +205,7 @@ def build_api(
     install_error_handlers(api)
     install_auth(api, settings)
     api.add_middleware(metrics.HttpMetrics, service=settings.service_name)
+    api.add_middleware(observability.Correlation)
     for router in routers:
         api.include_router(router)
     add_probes(api, readiness)
@@ -210,4 +213,5 @@ def build_api(
         "/metrics", metrics.metrics_endpoint, tags=["operations"], include_in_schema=False
     )
     problems.document(api)
+    FastAPIInstrumentor.instrument_app(api, excluded_urls="livez,readyz,health,metrics")
     return api

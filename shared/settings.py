@@ -80,6 +80,11 @@ class ServiceSettings(SigningSettings):
     http_port: int = 8000
     # Where a process without an API (a relay or consumer alone) serves /metrics.
     metrics_port: int | None = None
+    # Where spans go (OTLP over HTTP, e.g. http://127.0.0.1:4318/v1/traces); none: nowhere.
+    otlp_endpoint: str | None = None
+    # A consumer that has not polled for this long leaves its group (its partitions go to
+    # another member); the fault suite makes it short.
+    consumer_max_poll_interval_ms: int = 300_000
     # Larger request bodies are refused with 413, unread (the largest real command, a
     # region's members, is a few kilobytes).
     max_body_bytes: int = 1_048_576

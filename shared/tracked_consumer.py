@@ -43,7 +43,8 @@ class TrackedConsumer(BatchConsumer):
 
     async def handle(self, records: Sequence[Record]) -> None:
         for r in records:
-            await self._one(r)
+            with self.traced(r):
+                await self._one(r)
 
     async def stored_positions(
         self, partitions: Collection[TopicPartition]

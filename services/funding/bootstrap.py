@@ -69,6 +69,7 @@ async def run_region_feed(service: FundingService, settings: FundingSettings) ->
         broker = settings.kafka.broker()
         consumer = TrackedConsumer(
             group_id=settings.consumer_group,
+            max_poll_interval_ms=settings.consumer_max_poll_interval_ms,
             topics=(topics.regions_events,),
             owners=topics.owners,
             apply=service.app.apply_region_event,

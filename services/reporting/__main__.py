@@ -40,6 +40,7 @@ async def _verify() -> Verdict:
 if __name__ == "__main__":
     main(
         "python -m services.reporting",
+        settings=ReportingSettings,
         make_api=_api,
         workers={"consume": _consume},
         migrate=migrate,

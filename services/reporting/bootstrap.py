@@ -47,6 +47,7 @@ async def bootstrap(settings: ReportingSettings | None = None) -> ReportingServi
     broker = settings.kafka.broker()
     consumer = ExactlyOnceConsumer(
         group_id=settings.consumer_group,
+        max_poll_interval_ms=settings.consumer_max_poll_interval_ms,
         topics=topics.public,
         owners=topics.owners,
         handler=project,
