@@ -75,12 +75,24 @@ def configure_logs(service: str, level: int = logging.INFO) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []  # through the root's handler
         logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.access").filters[:] = [_answered_probe]
     structlog.configure(
         processors=[*chain, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+
+
+PROBES = ("/livez", "/readyz", "/health", "/metrics")
+
+
+def _answered_probe(record: logging.LogRecord) -> bool:
+    """Not a line for each answered probe (the balancer asks every second, Prometheus every
+    few): what is logged is a probe that failed."""
+    args = record.args if isinstance(record.args, tuple) else ()
+    answered = len(args) >= 5 and str(args[2]).startswith(PROBES) and args[4] == 200
+    return not answered
 
 
 def _context(service: str) -> Any:
@@ -130,8 +142,9 @@ def correlated(correlation_id: str | None) -> Iterator[None]:
 
 
 def usable(value: str | None) -> str | None:
-    """A caller's correlation id when it is one line of at most 200 characters."""
-    if not value or len(value) > 200 or has_control_characters(value):
+    """A caller's correlation id when it is one line of at most 200 characters (a tab may
+    be in a header, a line break may not)."""
+    if not value or len(value) > 200 or has_control_characters(value) or "\n" in value:
         return None
     return value
 
