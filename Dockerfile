@@ -10,6 +10,7 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY shared ./shared
 COPY services ./services
+COPY tools ./tools
 COPY contracts ./contracts
 COPY deploy/kafka/principals ./deploy/kafka/principals
 RUN uv sync --frozen --no-dev

@@ -70,9 +70,11 @@ def rules(prefix: str, agencies: Iterable[str]) -> dict[str, Access]:
     out = {
         # Each reads its own topic too: the anchors of its hash chain are there (verify).
         "regions": Access(writes=(t.regions_events,), reads=(t.regions_events,)),
+        # Funding reads its dead letters: they are the only record of what it parked (the
+        # operator's tool lists and replays them as funding).
         "funding": Access(
             writes=(t.funding_events, t.dead_letter("funding")),
-            reads=(t.regions_events, t.funding_events),
+            reads=(t.regions_events, t.funding_events, t.dead_letter("funding")),
             groups=("funding",),
         ),
         "reporting": Access(

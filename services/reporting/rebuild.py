@@ -19,8 +19,8 @@ from shared.topics import Topics
 console = Console(stderr=True)
 
 
-async def run(keep_old: bool, revalidate: bool) -> int:
-    settings = ReportingSettings()
+async def run(keep_old: bool, revalidate: bool, settings: ReportingSettings | None = None) -> int:
+    settings = settings or ReportingSettings()
     try:  # as the database's owner: the rebuild makes tables and switches them in
         await asyncio.to_thread(migrate, settings)
         pool = await asyncpg.create_pool(settings.owner_dsn, min_size=1, max_size=3)
@@ -54,8 +54,8 @@ async def run(keep_old: bool, revalidate: bool) -> int:
         seconds = time.perf_counter() - started
         console.print(
             f"rebuilt from {rebuild.read:,} messages ({rebuild.applied:,} events, "
-            f"{rebuild.skipped:,} invalid left out) in "
-            f"{seconds:.1f} s and switched over"
+            f"{rebuild.skipped:,} invalid left out, {rebuild.replays:,} replayed after "
+            f"parking appended) in {seconds:.1f} s and switched over"
             + (f"; the replaced tables are in schema {rebuild.replaced_schema}" if keep_old else "")
         )
         return 0

@@ -119,9 +119,10 @@ WRITES = {
     "funding": {"funding events", "funding dead letters"},
     "reporting": {"reporting dead letters"},
 }
-READS = {  # a service reads its own topic for the anchors of its hash chain
+READS = {  # a service reads its own topic for the anchors of its hash chain; funding its
+    # dead letters too (the only record of what it parked: the operator's tool replays them)
     "regions": {"regions events"},
-    "funding": {"regions events", "funding events"},
+    "funding": {"regions events", "funding events", "funding dead letters"},
     "reporting": {"regions events", "funding events"},
 }
 

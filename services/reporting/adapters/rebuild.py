@@ -15,6 +15,10 @@
    project the events it applied since the rebuild's snapshot, so both stand at the same
    offsets; move the live tables out to a `replaced_*` schema and the rebuilt ones in.
    The live consumer then carries on from its offsets, on the new tables.
+
+Parked messages replayed live (shared/parking.py) are appended after step 2, in the order
+they were replayed, in the audit log's chain of replays, as live. Replays wait while a
+rebuild runs: it holds their lock from start to stop.
 """
 
 import asyncio
@@ -35,6 +39,7 @@ from shared.consumer import Events, parse
 from shared.events import all_contracts
 from shared.events.base import ORGANISATIONS
 from shared.kafka import KafkaAccess
+from shared.parking import rebuild_lock, replay_position, replayed
 from shared.pg import DbConn
 from shared.topics import partitions_of
 
@@ -60,6 +65,7 @@ class Rebuild:
     schema: str = field(default_factory=lambda: f"rebuild_{datetime.now(UTC):%Y%m%d%H%M%S%f}")
     read: int = 0
     skipped: int = 0
+    replays: int = 0
     seen: set[str] = field(default_factory=set, repr=False)
     # Each partition's last link of the rebuilt audit log's hash chain.
     heads: dict[tuple[str, int], bytes] = field(default_factory=dict, repr=False)
@@ -70,6 +76,7 @@ class Rebuild:
     judged: dict[TopicPartition, int] = field(default_factory=dict)
     parked: set[tuple[str, int, int]] = field(default_factory=set)
     consumer: AIOKafkaConsumer = field(init=False, repr=False)
+    _lock: Any = field(default=None, init=False, repr=False)
 
     @property
     def replaced_schema(self) -> str:
@@ -85,6 +92,17 @@ class Rebuild:
 
     async def start(self) -> None:
         """Fresh tables, and the end of every topic as it is now."""
+        self._lock = await self.pool.acquire()  # no replays from here to stop()
+        try:
+            await self._lock.execute(
+                "SELECT pg_advisory_lock(hashtext($1))", rebuild_lock(self.group_id)
+            )
+            await self._open()
+        except BaseException:
+            await self._unlock()
+            raise
+
+    async def _open(self) -> None:
         self.consumer = AIOKafkaConsumer(
             **self.kafka.options(),
             enable_auto_commit=False,
@@ -104,6 +122,7 @@ class Rebuild:
 
     async def replay(self, progress: Progress | None = None) -> None:
         await self._replay(self.consumer, self.until, progress)
+        await self._append_replays()
         # The audit log's indexes and the other models' fold, side by side (two backends).
         await asyncio.gather(self._index_audit_log(), self._fold_models())
         async with self.pool.acquire() as conn:  # fresh statistics, before the switch
@@ -127,7 +146,18 @@ class Rebuild:
         await self._switch(self.consumer, keep_old)
 
     async def stop(self) -> None:
-        await self.consumer.stop()
+        try:
+            await self.consumer.stop()
+        finally:
+            await self._unlock()
+
+    async def _unlock(self) -> None:
+        if self._lock is not None:
+            await self._lock.execute(
+                "SELECT pg_advisory_unlock(hashtext($1))", rebuild_lock(self.group_id)
+            )
+            await self.pool.release(self._lock)
+            self._lock = None
 
     async def _read_verdicts(self) -> None:
         async with self.pool.acquire() as conn:
@@ -190,6 +220,20 @@ class Rebuild:
             await writing
         consumer.resume(*consumer.assignment())
         self.position = position
+
+    async def _append_replays(self) -> None:
+        """The parked messages replayed live, as the replays wrote them."""
+        async with self.pool.acquire() as conn:
+            replays = await replayed(conn, self.group_id)
+        rows, positions = [], []
+        for number, message in replays:
+            events = _valid([message.record], self.owners)
+            if events and str(events[0][0].id) not in self.seen:
+                self.seen.add(str(events[0][0].id))
+                rows.append(audit_row(*events[0]))
+                positions.append(replay_position(number))
+        self.replays = len(rows)
+        await self._load(chained(rows, positions, self.heads))
 
     async def _apply(self, records: list[ConsumerRecord[bytes, bytes]], conn: DbConn) -> None:
         """The live projection, for the few events of the catch-up at the switch."""

@@ -5,6 +5,7 @@ role owns the database). The statements use unqualified names, so a rebuild crea
 same tables in a schema of its own (search_path) before it switches them in.
 """
 
+from shared import parking
 from shared.consumer import SCHEMA as CONSUMER_SCHEMA
 from shared.database import APPEND, READ_WRITE, Access, Schema
 
@@ -122,7 +123,8 @@ ACCESS = Access(
         "consumer_offsets": ("SELECT", "INSERT", "UPDATE"),
         "consumer_seen_events": APPEND,
         "consumer_parked": APPEND,
+        **parking.ACCESS,
     },
     append_only=("audit_log",),
 )
-DATABASE = Schema(ddl=(SCHEMA, CONSUMER_SCHEMA), access=ACCESS)
+DATABASE = Schema(ddl=(SCHEMA, CONSUMER_SCHEMA, parking.REPLAYED), access=ACCESS)
