@@ -1,6 +1,6 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (the whole suite).
 
-.PHONY: run test load demo token reset rebuild fuzz test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
+.PHONY: run test load demo token reset rebuild chaos fuzz test-unit test-integration test-e2e stop lint format typecheck bench compose-check contracts
 
 run:            ## PostgreSQL, Kafka and the three services, in the foreground
 	./deploy/run.sh
@@ -19,6 +19,9 @@ token:          ## a development bearer token: make token ROLE=ministry [REGION=
 
 test:           ## lint, types and every test against the real PostgreSQL and Kafka
 	./deploy/test.sh
+
+chaos:          ## the fault suite, long: 3 rounds of every fault at 20 commands/s (a short round is in make test)
+	ZR_FAULT_ROUNDS=3 ZR_FAULT_RATE=20 ZR_FAULT_SETTLE=10 ./deploy/test.sh tests/faults
 
 fuzz:           ## the API fuzzing and the contracts' property test, long (on demand)
 	ZR_FUZZ_EXAMPLES=100 ZR_PROPERTY_EXAMPLES=500 ./deploy/test.sh tests/integration/test_api_fuzz.py tests/integration/test_contract_property.py

@@ -33,6 +33,12 @@ class KafkaAccess:
         return cls(bootstrap, username, dev_password(username))
 
     @property
+    def servers(self) -> list[str]:
+        """The bootstrap servers one by one: aiokafka takes a string as one address, so
+        "a:9092,b:9092" must be split (every node of a cluster is named)."""
+        return [s.strip() for s in self.bootstrap.split(",") if s.strip()]
+
+    @property
     def security(self) -> SASLScram512:
         """For faststream's KafkaBroker(security=...)."""
         context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
@@ -40,12 +46,12 @@ class KafkaAccess:
 
     def options(self) -> dict[str, Any]:
         """For aiokafka's clients: AIOKafkaConsumer(**access.options(), ...)."""
-        return {"bootstrap_servers": self.bootstrap, **parse_security(self.security)}
+        return {"bootstrap_servers": self.servers, **parse_security(self.security)}
 
     def broker(self) -> KafkaBroker:
         """A faststream broker (the consumers', and their parking's producer) whose writes
         are acknowledged by every in-sync replica and never duplicated by a retry."""
         return KafkaBroker(
-            self.bootstrap, security=self.security, logger=None, acks="all",
+            self.servers, security=self.security, logger=None, acks="all",
             enable_idempotence=True,
         )  # fmt: skip

@@ -30,6 +30,8 @@ class Tally:
     retried: int = 0
     failed: Counter[str] = field(default_factory=Counter)
     projects: list[str] = field(default_factory=list)
+    # Per project, the steps the service acknowledged ("proposal" first).
+    steps: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Workload:
                     continue
                 pid = state["project_id"]
                 self.tally.projects.append(pid)
+                self.tally.steps[pid] = ["proposal"]
                 for who, step, body in (
                     (rm, "priority-check", PriorityCheck(passed=True)),
                     (sg, "vote", Vote(votes_for=7, votes_against=1, voted_on=date(2025, 2, 1))),
@@ -76,6 +79,7 @@ class Workload:
                 ):
                     if self._stop.is_set() or self._step(who, pid, step, body) is None:
                         break
+                    self.tally.steps[pid].append(step)
         finally:
             client.close()
 
