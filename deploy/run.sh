@@ -43,6 +43,7 @@ for svc in "${SERVICES[@]}"; do
     port=$(instance_port "$svc" "$i")
     say "starting $svc #$i on 127.0.0.1:$port as role zr_$svc (log: var/log/$svc-$i.log)"
     env $(service_db_env "$svc") "${prefix}_HTTP_PORT=$port" \
+      "${prefix}_TRACES_FILE=$VAR/log/traces-$svc-$i.jsonl" \
       uv run --frozen python -m "services.$svc" serve >>"$VAR/log/$svc-$i.log" 2>&1 &
     PIDS+=($!) servers+=("127.0.0.1:$port") scraped+=("$svc=127.0.0.1:$port")
   done

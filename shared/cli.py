@@ -34,7 +34,9 @@ def main(
     parser.add_argument("command", choices=["serve", "migrate", "verify", *workers])
     args = parser.parse_args()
     s = settings()
-    observability.configure(s.service_name, otlp_endpoint=s.otlp_endpoint)
+    observability.configure(
+        s.service_name, otlp_endpoint=s.otlp_endpoint, traces_file=s.traces_file
+    )
     if args.command == "migrate":
         migrate()
         logging.getLogger(prog).info("the database's tables and grants are in place")

@@ -5,8 +5,9 @@ is kept in the domain events' `meta` with the event store's write, so the relay,
 publishes later and maybe in another process, continues the same trace and puts the
 `traceparent` into the Kafka message's headers; each consumer continues it from there,
 down to its read-model write. Spans go to an OTLP collector when `otlp_endpoint` is set
-(`<PREFIX>_OTLP_ENDPOINT`, e.g. http://127.0.0.1:4318/v1/traces); otherwise they only give
-the logs their trace ids.
+(`<PREFIX>_OTLP_ENDPOINT`, e.g. http://127.0.0.1:4318/v1/traces), and to a file of JSON
+lines when `traces_file` is (`make run` does; `python -m tools.ops trace` reads them);
+otherwise they only give the logs their trace ids.
 
 Logs (structlog). One JSON object per line, for our own loggers and the libraries' alike
 (uvicorn, aiokafka, eventsourcing), each with the trace id, the span id and the
@@ -15,6 +16,7 @@ caller's `X-Correlation-ID` (a new one when absent or unusable), is echoed in th
 response, recorded with every event (`correlationid`), and taken up by the consumers.
 """
 
+import json
 import logging
 import sys
 import uuid
@@ -27,8 +29,8 @@ import structlog
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,13 +41,23 @@ correlation: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 tracer = trace.get_tracer("zukunftsregionen")
 
 
-def configure(service: str, *, otlp_endpoint: str | None = None, level: int = logging.INFO) -> None:
+def configure(
+    service: str,
+    *,
+    otlp_endpoint: str | None = None,
+    traces_file: str | None = None,
+    level: int = logging.INFO,
+) -> None:
     """Once per process, before anything logs: the tracer provider and JSON logs."""
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+    if traces_file:
+        lines = open(traces_file, "a", encoding="utf-8")  # noqa: SIM115 (the process's life)
+        exporter = ConsoleSpanExporter(out=lines, formatter=_one_line)
+        provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     configure_logs(service, level)
 
@@ -105,6 +117,10 @@ def _context(service: str) -> Any:
         return event
 
     return add
+
+
+def _one_line(span: ReadableSpan) -> str:
+    return json.dumps(json.loads(span.to_json()), separators=(",", ":")) + "\n"
 
 
 def current_traceparent() -> str | None:

@@ -82,6 +82,8 @@ class ServiceSettings(SigningSettings):
     metrics_port: int | None = None
     # Where spans go (OTLP over HTTP, e.g. http://127.0.0.1:4318/v1/traces); none: nowhere.
     otlp_endpoint: str | None = None
+    # A file the spans are appended to as JSON lines (make run; tools.ops trace reads it).
+    traces_file: str | None = None
     # A consumer that has not polled for this long leaves its group (its partitions go to
     # another member); the fault suite makes it short.
     consumer_max_poll_interval_ms: int = 300_000

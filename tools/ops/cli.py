@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Coroutine
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -20,6 +21,7 @@ from services.reporting.settings import ReportingSettings
 from shared.parking import RebuildRunning, StillRefused
 from shared.service import DatabaseUnreachable
 from tools.ops import parked as messages
+from tools.ops import trace as traces
 from tools.ops.reach import Unreachable, settings_of
 from tools.ops.status import Status, read_status
 
@@ -28,7 +30,7 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 app = typer.Typer(
-    help="The operator's tool: lag, parked messages, rebuilds.",
+    help="The operator's tool: lag, parked messages, rebuilds, traces.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -120,6 +122,24 @@ def parked_replay(parked_id: Annotated[str, typer.Argument(metavar="ID")]) -> No
         out.print(f"replayed {p.id}: {p.replayed}")
     else:
         out.print(f"{p.id} was replayed before ({p.replayed}): nothing changed")
+
+
+@app.command()
+def trace(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="a trace id or a correlation id")],
+    directory: Annotated[
+        Path, typer.Option("--dir", help="where the logs and span files are (make run's)")
+    ] = Path("var/log"),
+) -> None:
+    """A trace as a tree: every step of a command in every process it reached."""
+    wanted = traces.trace_ids(ident, directory)
+    if not wanted:
+        fail(f"no trace {ident!r}: neither a trace id nor a correlation id in {directory}/*.log")
+    found = traces.spans_of(wanted, directory)
+    if not found:
+        fail(f"no spans of {', '.join(wanted)} in {directory}/traces-*.jsonl (written every 5 s)")
+    for trace_id, spans in found.items():
+        out.print(traces.tree(trace_id, spans))
 
 
 @app.command()
