@@ -127,33 +127,15 @@ class ExactlyOnceConsumer(BatchConsumer):
 
     async def _apply_events(self, conn: DbConn, items: list[Parsed]) -> int:
         """Drop events already applied (by id), hand the rest to the projection in order."""
-        unique: dict[UUID, tuple[CloudEvent, PublicEvent | None]] = {}
-        where: dict[UUID, Position] = {}
-        for record, envelope, payload in items:
-            unique.setdefault(envelope.id, (envelope, payload))
-            where.setdefault(envelope.id, (record.topic, record.partition, record.offset))
-        rows = await conn.fetch(
-            "INSERT INTO consumer_seen_events (group_id, event_id) "
-            "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
-            self.group_id,
-            list(unique),
-        )
-        new = {r["event_id"] for r in rows}
-        events = [event for event_id, event in unique.items() if event_id in new]
-        if not events:
-            return 0
+        events = [(envelope, payload) for _, envelope, payload in items]
+        positions = [(r.topic, r.partition, r.offset) for r, _, _ in items]
         try:
-            await self.handler(conn, events, [where[e.id] for e, _ in events])
-            for envelope, _ in events:
-                self.observe_delay(envelope)
-        except (
-            ValueError,
-            LookupError,
-            asyncpg.DataError,
-            asyncpg.IntegrityConstraintViolationError,
-        ) as exc:
+            applied = await apply_once(conn, self.group_id, self.handler, events, positions)
+        except REFUSALS as exc:
             raise Rejected(f"{type(exc).__name__}: {exc}") from exc
-        return len(events)
+        for envelope, _ in events:
+            self.observe_delay(envelope)
+        return applied
 
     async def _park(self, conn: DbConn, parked: list[Parked]) -> None:
         for p in sorted(
@@ -201,3 +183,30 @@ async def _store_offsets(conn: DbConn, group_id: str, records: Sequence[Record])
         "GREATEST(consumer_offsets.next_offset, EXCLUDED.next_offset)",
         [(group_id, t, p, o) for (t, p), o in nxt.items()],
     )
+
+
+# What a projection raises for an event it can never apply (the consumer parks it).
+REFUSALS = (ValueError, LookupError, asyncpg.DataError, asyncpg.IntegrityConstraintViolationError)
+
+
+async def apply_once(
+    conn: DbConn, group_id: str, handler: Handler, events: Events, positions: Sequence[Position]
+) -> int:
+    """Hand the projection the events whose ids were not applied before, recording their
+    ids (inside the caller's transaction); how many it applied."""
+    where: dict[UUID, Position] = {}
+    unique: dict[UUID, tuple[CloudEvent, PublicEvent | None]] = {}
+    for event, position in zip(events, positions, strict=True):
+        unique.setdefault(event[0].id, event)
+        where.setdefault(event[0].id, position)
+    rows = await conn.fetch(
+        "INSERT INTO consumer_seen_events (group_id, event_id) "
+        "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
+        group_id,
+        list(unique),
+    )
+    new = {r["event_id"] for r in rows}
+    fresh = [event for event_id, event in unique.items() if event_id in new]
+    if fresh:
+        await handler(conn, fresh, [where[e.id] for e, _ in fresh])
+    return len(fresh)

@@ -14,16 +14,13 @@ with Kafka, stay as they were, and a rebuild appends the replays the same way. A
 refused while a rebuild runs (it holds the lock `rebuild_lock` for its whole run).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from uuid import UUID
 
-import asyncpg
 from aiokafka import ConsumerRecord
 
-from shared.consumer import Events, Handler, Position
+from shared.consumer import REFUSALS, Handler, Position, apply_once
 from shared.consuming import Record, parse_one
 from shared.database import APPEND
 from shared.pg import DbConn
@@ -44,8 +41,6 @@ CREATE TABLE IF NOT EXISTS consumer_replayed (
 ACCESS = {"consumer_replayed": APPEND}
 # Where replayed events stand in the audit log: this chain, partition 0, the replay's number.
 REPLAY_CHAIN = "replayed"
-# What a projection raises for an event it cannot apply (the consumer parks it for these).
-REFUSALS = (ValueError, LookupError, asyncpg.DataError, asyncpg.IntegrityConstraintViolationError)
 
 
 class StillRefused(Exception):
@@ -176,26 +171,3 @@ async def replay(
         done = await find_parked(conn, group_id, *where)
     assert done is not None
     return done, True
-
-
-async def apply_once(
-    conn: DbConn, group_id: str, handler: Handler, events: Events, positions: Sequence[Position]
-) -> int:
-    """Hand the projection the events whose ids were not applied before, recording their
-    ids (inside the caller's transaction); how many it applied."""
-    where: dict[UUID, Position] = {}
-    unique: dict[UUID, Any] = {}
-    for event, position in zip(events, positions, strict=True):
-        unique.setdefault(event[0].id, event)
-        where.setdefault(event[0].id, position)
-    rows = await conn.fetch(
-        "INSERT INTO consumer_seen_events (group_id, event_id) "
-        "SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id",
-        group_id,
-        list(unique),
-    )
-    new = {r["event_id"] for r in rows}
-    fresh = [event for event_id, event in unique.items() if event_id in new]
-    if fresh:
-        await handler(conn, fresh, [where[e.id] for e, _ in fresh])
-    return len(fresh)
