@@ -229,13 +229,13 @@ def test_a_retry_racing_its_own_first_attempt_gets_the_first_result(
     pid = submitted(funding)
     idem = Idempotency.of("approve-1", "nbank-7", "POST approval", {})
     first = funding.advance(pid, "approve", meta=NBANK, idem=idem, note=None)
-    looked, looks = funding._prior, []
+    looked, looks = funding.prior, []
 
     def look(i: Idempotency) -> dict[str, Any] | None:
         looks.append(i)  # the retry's first look comes before the first attempt's save
         return None if len(looks) == 1 else looked(i)
 
-    monkeypatch.setattr(funding, "_prior", look)
+    monkeypatch.setattr(funding, "prior", look)
     assert funding.advance(pid, "approve", meta=NBANK, idem=idem, note=None) == first
 
 

@@ -41,7 +41,7 @@ async def propose_project(
     key: IdempotencyKey = None,
 ) -> ProjectState:
     check_own_region(actor, body.region_id)
-    fields = body.model_dump(exclude={"region_id", "note"})
+    fields = body.model_dump(exclude={"region_id"})
     return await run_sync(
         app.propose_project,
         region_id=body.region_id,
@@ -100,6 +100,15 @@ async def contact_person(project_id: UUID, app: App, _: ContactReader) -> Contac
     "so the name is unreadable in every store and replay",
 )
 async def erase_contact_person(
-    project_id: UUID, body: Erasure, app: App, actor: ContactEraser, cid: CorrelationId
+    project_id: UUID,
+    body: Erasure,
+    request: Request,
+    app: App,
+    actor: ContactEraser,
+    cid: CorrelationId,
+    key: IdempotencyKey = None,
 ) -> None:
-    await run_sync(app.erase_contact_person, project_id, body.note, meta(actor.model_dump(), cid))
+    idem = for_request(key, actor.subject, request, body)
+    await run_sync(
+        app.erase_contact_person, project_id, body.note, meta(actor.model_dump(), cid), idem
+    )

@@ -14,7 +14,6 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from typing import Any, Literal, TypeVar
 from uuid import UUID
@@ -41,10 +40,11 @@ from services.funding.domain.rules import (
     RegionUnknown,
     check_proposal,
 )
-from shared.errors import Conflict, DomainError
-from shared.es import ZrApplication, tolerate_concurrent_ddl
+from shared.commands import CommandApplication
+from shared.errors import Conflict
+from shared.es import tolerate_concurrent_ddl
 from shared.events import CloudEvent, PublicEvent
-from shared.idempotency import Idempotency, IdempotencyRecord
+from shared.idempotency import Idempotency
 from shared.personal_data import InMemoryKeys, PostgresKeys, Vault
 
 T = TypeVar("T")
@@ -56,7 +56,9 @@ Step = Literal[
 MONEY_STEPS = {"approve", "reduce", "disburse", "recover", "close", "withdraw"}
 
 
-class FundingApplication(ZrApplication):
+class FundingApplication(CommandApplication):
+    too_often = "others changed the same budget too often meanwhile; please try again"
+
     name = "funding"
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
@@ -96,7 +98,7 @@ class FundingApplication(ZrApplication):
         # The contact person's name is sealed with a key of its own before any event
         # holds it (crypto-shredding); a retried attempt keeps the same seal. A retried
         # request (same Idempotency-Key) gets its first result and leaves no key behind.
-        if idem is not None and (prior := self._prior(idem)) is not None:
+        if idem is not None and (prior := self.prior(idem)) is not None:
             return ProjectState.model_validate(prior)
         name = fields.pop("contact_person", None)
         sealed = fields["contact_person"] = self.vault.seal(name) if name else None
@@ -121,7 +123,7 @@ class FundingApplication(ZrApplication):
 
         lock = self._locks[funding_region_id(region_id)]
         # (A failed save keeps its key: the save may have committed before the failure.)
-        state = self._run(idem, attempt, lock)
+        state = self.run_command(idem, attempt, ProjectState, lock)
         if sealed and self._project(state.project_id).contact_person != sealed:
             self.vault.erase(sealed)  # a concurrent retry was saved first, with its own
         return state
@@ -152,7 +154,7 @@ class FundingApplication(ZrApplication):
                 changed.append(budget)
             return project_state(project), changed
 
-        return self._run(idem, attempt, lock)
+        return self.run_command(idem, attempt, ProjectState, lock)
 
     # personal data -------------------------------------------------------------------
 
@@ -165,8 +167,12 @@ class FundingApplication(ZrApplication):
         return name, name is None
 
     def erase_contact_person(
-        self, project_id: UUID, note: str | None, meta: dict[str, Any]
-    ) -> None:
+        self,
+        project_id: UUID,
+        note: str | None,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
+    ) -> ProjectState:
         """Erase the key first (what the law asks for), then record that it was erased;
         saved like every other command (a concurrent change to the project: try again)."""
 
@@ -176,7 +182,7 @@ class FundingApplication(ZrApplication):
             self.vault.erase(sealed)  # a repeated attempt finds the key gone already
             return project_state(project), [project]
 
-        self._run(None, attempt)
+        return self.run_command(idem, attempt, ProjectState)
 
     def get_project(self, project_id: UUID) -> ProjectState:
         return project_state(self._project(project_id))
@@ -241,49 +247,6 @@ class FundingApplication(ZrApplication):
         return self.recorder.max_tracking_id(source)  # type: ignore[attr-defined,no-any-return]
 
     # helpers ----------------------------------------------------------------------------
-
-    def _run(
-        self,
-        idem: Idempotency | None,
-        attempt: Callable[[], tuple[ProjectState, Sequence[Aggregate]]],
-        lock: threading.Lock | None = None,
-    ) -> ProjectState:
-        guard: AbstractContextManager[Any] = lock or nullcontext()
-        with guard:
-            for _ in range(ATTEMPTS):
-                if idem is not None and (prior := self._prior(idem)) is not None:
-                    return ProjectState.model_validate(prior)
-                try:
-                    view, changed = attempt()
-                except DomainError:
-                    # A retry of this very request may have been saved since the check
-                    # above (the client gave up waiting and sent it again): its result.
-                    if idem is not None and (prior := self._prior(idem)) is not None:
-                        return ProjectState.model_validate(prior)
-                    raise
-                record = (
-                    [
-                        IdempotencyRecord(
-                            idem.record_id, idem.fingerprint, view.model_dump(mode="json")
-                        )
-                    ]
-                    if idem
-                    else []
-                )
-                try:
-                    self.save(*changed, *record)
-                except IntegrityError:
-                    _jitter()
-                    continue
-                return view
-        raise Conflict("others changed the same budget too often meanwhile; please try again")
-
-    def _prior(self, idem: Idempotency) -> dict[str, Any] | None:
-        try:
-            record: IdempotencyRecord = self.repository.get(idem.record_id)
-        except AggregateNotFoundError:
-            return None
-        return record.result_for(idem)
 
     def _knows_region(self, region_id: str) -> bool:
         return funding_region_id(region_id) in self.repository

@@ -49,9 +49,10 @@ class Project(Aggregate):
 
     class Proposed(Aggregate.Created):
         """Version 2 keeps the contact person sealed (shared/personal_data.py); version 1
-        held the name in plain text, which is not read any more."""
+        held the name in plain text, which is not read any more. Version 3 keeps the note
+        sent with the proposal, as every other step keeps its own."""
 
-        class_version = 2
+        class_version = 3
         operation_code: str
         region_id: str
         title: str
@@ -68,10 +69,15 @@ class Project(Aggregate):
         eligible_cost_cents: int
         kind: str
         meta: dict[str, Any]
+        note: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["contact_person"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["note"] = None
 
     @event(Proposed)
     def __init__(
@@ -92,6 +98,7 @@ class Project(Aggregate):
         eligible_cost_cents: int,
         kind: str,
         meta: dict[str, Any],
+        note: str | None = None,
     ) -> None:
         self.operation_code = operation_code
         self.region_id = region_id

@@ -1,11 +1,12 @@
 """HTTP resource /programme: the EU envelope."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from services.regions.api.deps import App, CorrelationId, Ministry, PublicReader
 from services.regions.api.schemas import ProgrammeOpen
 from services.regions.application.views import ProgrammeState
 from shared.es import meta
+from shared.idempotency import IdempotencyKey, for_request
 from shared.sync import run_sync
 
 router = APIRouter(prefix="/programme", tags=["programme"])
@@ -13,13 +14,19 @@ router = APIRouter(prefix="/programme", tags=["programme"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Open the programme (ministry)")
 async def open_programme(
-    body: ProgrammeOpen, app: App, actor: Ministry, cid: CorrelationId
+    body: ProgrammeOpen,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
 ) -> ProgrammeState:
     return await run_sync(
         app.open_programme,
         name=body.name,
         envelope_cents=body.envelope_cents,
         meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
     )
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 from services.regions.adapters.public_events import to_public
 from services.regions.api.deps import App, CorrelationId, HistoryReader, Ministry, PublicReader
@@ -11,6 +11,7 @@ from services.regions.application.views import RegionState
 from shared.es import meta
 from shared.history import HistoryEntry, history
 from shared.http import parse_as_of
+from shared.idempotency import IdempotencyKey, for_request
 from shared.pages import Pages
 from shared.sync import run_sync
 
@@ -19,7 +20,12 @@ router = APIRouter(prefix="/regions", tags=["regions"])
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Recognise a Zukunftsregion")
 async def recognise_region(
-    body: RegionRecognise, app: App, actor: Ministry, cid: CorrelationId
+    body: RegionRecognise,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
 ) -> RegionState:
     return await run_sync(
         app.recognise_region,
@@ -30,6 +36,7 @@ async def recognise_region(
         announced_budget_cents=body.announced_budget_cents,
         notes=body.notes,
         meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
     )
 
 

@@ -1,7 +1,7 @@
 """HTTP commands on a region's structure: members, Zukunftskonzept, steering group and
 regional management. The ministry records them."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from services.regions.api.deps import App, CorrelationId, Ministry
 from services.regions.api.schemas import (
@@ -12,6 +12,7 @@ from services.regions.api.schemas import (
 )
 from services.regions.application.views import RegionState
 from shared.es import meta
+from shared.idempotency import IdempotencyKey, for_request
 from shared.sync import run_sync
 
 router = APIRouter(prefix="/regions/{region_id}", tags=["regions"])
@@ -19,7 +20,13 @@ router = APIRouter(prefix="/regions/{region_id}", tags=["regions"])
 
 @router.post("/members", summary="Record the region's members (the whole list)")
 async def record_members(
-    region_id: str, body: MembersRecord, app: App, actor: Ministry, cid: CorrelationId
+    region_id: str,
+    body: MembersRecord,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
 ) -> RegionState:
     return await run_sync(
         app.record_members,
@@ -28,12 +35,19 @@ async def record_members(
         lead_partner=body.lead_partner,
         note=body.note,
         meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
     )
 
 
 @router.post("/zukunftskonzept", summary="Adopt the Zukunftskonzept (one or two Handlungsfelder)")
 async def adopt_zukunftskonzept(
-    region_id: str, body: ZukunftskonzeptAdopt, app: App, actor: Ministry, cid: CorrelationId
+    region_id: str,
+    body: ZukunftskonzeptAdopt,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
 ) -> RegionState:
     return await run_sync(
         app.adopt_zukunftskonzept,
@@ -41,12 +55,19 @@ async def adopt_zukunftskonzept(
         handlungsfelder=list(body.handlungsfelder),
         adopted_on=body.adopted_on,
         meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
     )
 
 
 @router.post("/steering-group", summary="Constitute the Steuerungsgruppe (the ArL sits in it)")
 async def constitute_steering_group(
-    region_id: str, body: SteeringGroupConstitute, app: App, actor: Ministry, cid: CorrelationId
+    region_id: str,
+    body: SteeringGroupConstitute,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
 ) -> RegionState:
     return await run_sync(
         app.constitute_steering_group,
@@ -54,6 +75,7 @@ async def constitute_steering_group(
         seats=[s.model_dump() for s in body.seats],  # type: ignore[misc]
         constituted_on=body.constituted_on,
         meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
     )
 
 
@@ -64,6 +86,8 @@ async def establish_regional_management(
     app: App,
     actor: Ministry,
     cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
 ) -> RegionState:
     return await run_sync(
         app.establish_regional_management,
@@ -72,4 +96,5 @@ async def establish_regional_management(
         annual_grant_cents=body.annual_grant_cents,
         established_on=body.established_on,
         meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
     )

@@ -1,20 +1,18 @@
 """Use cases of the regions service: load, call, save, return plain values.
 
 Changes that touch the programme's envelope save the programme and the region together
-(atomic). When another request saved first, the whole command runs again on the new
-state, so the loser of a race for the last money gets the envelope's answer, not a
-spurious conflict.
+(atomic). Every command runs through shared/commands.py: when another request saved
+first, it runs again on the new state (the loser of a race for the last money gets the
+envelope's answer, not a spurious conflict), and with an Idempotency-Key a retry gets
+the first answer instead of doing it twice.
 """
 
-import random
-import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
 from services.regions.application.views import (
     ProgrammeState,
@@ -31,30 +29,35 @@ from services.regions.domain.programme import (
 )
 from services.regions.domain.region import Region, region_aggregate_id
 from services.regions.domain.rules import Member, RegionAlreadyRecognised, RegionNotFound, Seat
+from shared.commands import CommandApplication
 from shared.errors import Conflict
-from shared.es import ZrApplication
-
-ATTEMPTS = 30
+from shared.idempotency import Idempotency
 
 
-class RegionsApplication(ZrApplication):
+class RegionsApplication(CommandApplication):
     name = "regions"
+    attempts = 30
+    too_often = "the region was changed by others too often meanwhile; please try again"
 
     # the programme -------------------------------------------------------------------
 
     def open_programme(
-        self, *, name: str, envelope_cents: int, meta: dict[str, Any]
+        self,
+        *,
+        name: str,
+        envelope_cents: int,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> ProgrammeState:
-        if programme_aggregate_id() in self.repository:
-            raise Conflict("the programme is already open")
-        programme = Programme.open(
-            key=PROGRAMME_KEY, name=name, envelope_cents=envelope_cents, meta=meta
-        )
-        try:
-            self.save(programme)
-        except IntegrityError:
-            raise Conflict("the programme is already open") from None
-        return programme_state(programme)
+        def attempt() -> tuple[ProgrammeState, Sequence[Aggregate]]:
+            if programme_aggregate_id() in self.repository:
+                raise Conflict("the programme is already open")
+            programme = Programme.open(
+                key=PROGRAMME_KEY, name=name, envelope_cents=envelope_cents, meta=meta
+            )
+            return programme_state(programme), [programme]
+
+        return self.run_command(idem, attempt, ProgrammeState)
 
     def get_programme(self) -> ProgrammeState:
         try:
@@ -74,8 +77,9 @@ class RegionsApplication(ZrApplication):
         announced_budget_cents: int | None = None,
         notes: Sequence[str] = (),
         meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
             programme = self._programme()
             region = Region.recognise(
                 region_id=region_id,
@@ -89,9 +93,9 @@ class RegionsApplication(ZrApplication):
             programme.admit(region_id, meta)
             if region.id in self.repository:
                 raise RegionAlreadyRecognised(f"region {region_id!r} is already recognised")
-            return programme, region
+            return region_state(region), (programme, region)
 
-        return region_state(self._save(attempt)[1])  # type: ignore[arg-type]
+        return self.run_command(idem, attempt, RegionState)
 
     def record_members(
         self,
@@ -101,9 +105,10 @@ class RegionsApplication(ZrApplication):
         lead_partner: str | None,
         note: str | None,
         meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
         return self._change_region(
-            region_id, lambda r: r.record_members(members, lead_partner, note, meta)
+            region_id, lambda r: r.record_members(members, lead_partner, note, meta), idem
         )
 
     def adopt_zukunftskonzept(
@@ -113,9 +118,10 @@ class RegionsApplication(ZrApplication):
         handlungsfelder: list[str],
         adopted_on: date | None,
         meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
         return self._change_region(
-            region_id, lambda r: r.adopt_zukunftskonzept(handlungsfelder, adopted_on, meta)
+            region_id, lambda r: r.adopt_zukunftskonzept(handlungsfelder, adopted_on, meta), idem
         )
 
     def constitute_steering_group(
@@ -125,9 +131,10 @@ class RegionsApplication(ZrApplication):
         seats: list[Seat],
         constituted_on: date | None,
         meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
         return self._change_region(
-            region_id, lambda r: r.constitute_steering_group(seats, constituted_on, meta)
+            region_id, lambda r: r.constitute_steering_group(seats, constituted_on, meta), idem
         )
 
     def establish_regional_management(
@@ -138,12 +145,14 @@ class RegionsApplication(ZrApplication):
         annual_grant_cents: int,
         established_on: date | None,
         meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
         return self._change_region(
             region_id,
             lambda r: r.establish_regional_management(
                 host_organisation, annual_grant_cents, established_on, meta
             ),
+            idem,
         )
 
     # budgets ---------------------------------------------------------------------------
@@ -157,25 +166,33 @@ class RegionsApplication(ZrApplication):
         basis: str,
         note: str | None,
         meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
             region, programme = self._region(region_id), self._programme()
             region.allocate_budget(fund, amount_cents, basis, note, meta)
             programme.book(region_id, fund, amount_cents, meta)
-            return region, programme
+            return region_state(region), (region, programme)
 
-        return region_state(self._save(attempt)[0])  # type: ignore[arg-type]
+        return self.run_command(idem, attempt, RegionState)
 
     def adjust_budget(
-        self, region_id: str, *, fund: str, amount_cents: int, reason: str, meta: dict[str, Any]
+        self,
+        region_id: str,
+        *,
+        fund: str,
+        amount_cents: int,
+        reason: str,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
     ) -> RegionState:
-        def attempt() -> tuple[Aggregate, ...]:
+        def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
             region, programme = self._region(region_id), self._programme()
             region.adjust_budget(fund, amount_cents, reason, meta)
             programme.book(region_id, fund, amount_cents, meta)
-            return region, programme
+            return region_state(region), (region, programme)
 
-        return region_state(self._save(attempt)[0])  # type: ignore[arg-type]
+        return self.run_command(idem, attempt, RegionState)
 
     # queries ---------------------------------------------------------------------------
 
@@ -220,21 +237,12 @@ class RegionsApplication(ZrApplication):
             raise RegionNotFound(f"no recognised region {region_id!r}") from None
         return region
 
-    def _change_region(self, region_id: str, command: Callable[[Region], None]) -> RegionState:
-        def attempt() -> tuple[Aggregate, ...]:
+    def _change_region(
+        self, region_id: str, command: Callable[[Region], None], idem: Idempotency | None
+    ) -> RegionState:
+        def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
             region = self._region(region_id)
             command(region)
-            return (region,)
+            return region_state(region), (region,)
 
-        return region_state(self._save(attempt)[0])  # type: ignore[arg-type]
-
-    def _save(self, attempt: Callable[[], tuple[Aggregate, ...]]) -> tuple[Aggregate, ...]:
-        for _ in range(ATTEMPTS):
-            aggregates = attempt()
-            try:
-                self.save(*aggregates)
-            except IntegrityError:
-                time.sleep(random.uniform(0.001, 0.01))  # noqa: S311 (jitter, not crypto)
-                continue
-            return aggregates
-        raise Conflict("the region was changed by others too often meanwhile; please try again")
+        return self.run_command(idem, attempt, RegionState)
