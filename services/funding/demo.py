@@ -66,8 +66,10 @@ def plan_project(demo: Demo, region: RegionState, n: int) -> ProjectPropose:
     where = rng.choice(districts)
     study = rng.random() < 0.2
     eligible = rng.randrange(30_000, 90_000) if study else rng.randrange(120_000, 900_000)
-    start = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 900))
-    end = min(start + timedelta(days=rng.randrange(180, 1080)), date(2028, 12, 31))
+    # Projects start after the steering groups' votes (spring 2025) and end by 2028, the
+    # programme's last date; their grants are decided a week before they start.
+    start = date(2025, 4, 1) + timedelta(days=rng.randrange(0, 400))
+    end = min(start + timedelta(days=rng.randrange(540, 1080)), date(2028, 12, 31))
     return ProjectPropose.model_validate(
         {
             "region_id": region.region_id,
@@ -92,14 +94,15 @@ def plan_project(demo: Demo, region: RegionState, n: int) -> ProjectPropose:
 StepSpec = tuple[str, dict[str, Any], str]
 
 
-def steps_to(stage: str, declared_cents: int) -> list[StepSpec]:
+def steps_to(stage: str, declared_cents: int, decided_on: date) -> list[StepSpec]:
     """The steps (path, body, role) that take a proposed project to `stage`."""
     rm, sg = "regional_management", "steering_group"
     vote = {"votes_for": 7, "votes_against": 1, "abstentions": 1, "voted_on": "2025-03-12"}
     checked: list[StepSpec] = [("priority-check", {"passed": True}, rm)]
     endorsed = [*checked, ("vote", vote, sg)]
     submitted = [*endorsed, ("submission", {}, rm)]
-    approved = [*submitted, ("approval", {"note": "[Demo] Bewilligung"}, "nbank")]
+    decision = {"note": "[Demo] Bewilligung", "decided_on": decided_on.isoformat()}
+    approved = [*submitted, ("approval", decision, "nbank")]
     paying = [
         *approved,
         ("payment-requests", {"declared_expenditure_cents": declared_cents}, rm),
@@ -133,7 +136,8 @@ def run_project(demo: Demo, region: RegionState, n: int, stage: str) -> str:
     rm = demo.funding.as_(demo.token("regional_management", rid))
     project = rm.propose(body, idempotency_key=key)
     declared = body.eligible_cost_cents * 3 // 4
-    for i, (step, payload, role) in enumerate(steps_to(stage, declared)):
+    decided_on = body.start_date - timedelta(days=7)
+    for i, (step, payload, role) in enumerate(steps_to(stage, declared, decided_on)):
         if step == "disbursements":
             payload = {"amount_cents": project.requested_cents - project.disbursed_cents}
         regional = role in ("regional_management", "steering_group")

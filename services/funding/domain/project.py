@@ -194,6 +194,8 @@ class Project(Aggregate):
         meta: dict[str, Any],
     ) -> list[Movement]:
         self._expect("the steering group's vote", "priority_checked")
+        if voted_on > datetime.now(BERLIN).date():
+            raise ProjectRuleBroken(f"the steering group's vote: {voted_on} lies in the future")
         args = (votes_for, votes_against, abstentions, voted_on, note, meta)
         if votes_for > votes_against:
             self._endorsed(self.region_id, self.fund, *args)
@@ -248,6 +250,11 @@ class Project(Aggregate):
         if decided_on is not None and decided_on > today:
             raise ProjectRuleBroken(
                 f"grant decision: the decision date {decided_on} lies in the future"
+            )
+        if (decided_on or today) > self.end_date:
+            raise ProjectRuleBroken(
+                f"grant decision: the project ended on {self.end_date}; a grant is decided "
+                "before a project's end"
             )
         amount = apply_rate(self.eligible_cost_cents, self.funding_rate)
         self._approved(

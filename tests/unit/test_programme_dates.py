@@ -1,0 +1,48 @@
+"""Issue 13, rule 4 (dates), checked at every step: a steering group cannot vote on a day
+that has not come, and a grant is decided before the project's end, not after it.
+(Sources: the Förderrichtlinie's procedure, docs/programme-data.md.)"""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from services.funding.application.funding import FundingApplication
+from services.funding.domain.rules import ProjectRuleBroken
+from shared.territory import BERLIN
+from tests.unit.funding_world import NBANK, RM, SG, funded_world, propose, submitted
+
+
+@pytest.fixture
+def funding() -> FundingApplication:
+    return funded_world()[1]
+
+
+def today() -> date:
+    return datetime.now(BERLIN).date()
+
+
+def vote(funding: FundingApplication, pid: object, voted_on: date) -> None:
+    funding.advance(
+        pid, "record_vote", votes_for=7, votes_against=1, abstentions=0, voted_on=voted_on,  # type: ignore[arg-type]
+        note=None, meta=SG,
+    )  # fmt: skip
+
+
+def test_a_vote_dated_in_the_future_is_refused(funding: FundingApplication) -> None:
+    pid = propose(funding)
+    funding.advance(
+        pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
+    )
+    with pytest.raises(ProjectRuleBroken, match="lies in the future"):
+        vote(funding, pid, today() + timedelta(days=1))
+    vote(funding, pid, today())  # today is fine
+    assert funding.get_project(pid).stage == "endorsed"
+
+
+def test_a_project_that_has_ended_cannot_be_granted(funding: FundingApplication) -> None:
+    pid = submitted(funding, start_date=date(2024, 1, 1), end_date=date(2025, 12, 31))
+    with pytest.raises(ProjectRuleBroken, match="ended on 2025-12-31"):
+        funding.advance(pid, "approve", note=None, meta=NBANK)
+    # A decision taken before the end, recorded later, stands.
+    funding.advance(pid, "approve", note=None, meta=NBANK, decided_on=date(2025, 6, 2))
+    assert funding.get_project(pid).stage == "approved"
