@@ -31,7 +31,7 @@ from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
 from shared.auth import Authenticator
 from shared.es import meta
-from tests.unit.funding_world import feed, public_events, regions_world
+from tests.unit.funding_world import SCORES, feed, public_events, regions_world
 
 console = Console()
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,9 +67,9 @@ def bench_application(app: FundingApplication, projects: int, progress: Progress
         app.advance(
             pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
         )
-        app.advance(
-            pid, "record_vote", votes_for=3, votes_against=0, abstentions=0,
-            voted_on=date(2025, 2, 1), note=None, meta=RM,
+        app.record_vote(
+            pid, votes_for=7, votes_against=0, abstentions=0, voted_on=date(2025, 2, 1),
+            scores=SCORES, note=None, meta=RM,
         )  # fmt: skip
         app.advance(pid, "submit", note=None, meta=RM)
         app.advance(pid, "approve", note=None, meta=NB)
@@ -141,7 +141,12 @@ async def bench_http(settings: FundingSettings, projects: int, progress: Progres
                         ("priority-check", {"passed": True}, rm),
                         (
                             "vote",
-                            {"votes_for": 3, "votes_against": 0, "voted_on": "2025-02-01"},
+                            {
+                                "votes_for": 7,
+                                "votes_against": 0,
+                                "voted_on": "2025-02-01",
+                                "scores": SCORES,
+                            },
                             sg,
                         ),
                         ("submission", {}, rm),

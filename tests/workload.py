@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from services.funding.api.schemas import Approval, PriorityCheck, ProjectPropose, Step, Vote
 from services.funding.client import FundingClient
 from shared.client import ServiceError
-from tests.e2e.funding_steps import proposal
+from tests.e2e.funding_steps import SCORES, proposal
 
 
 @dataclass
@@ -73,7 +73,13 @@ class Workload:
                 self.tally.steps[pid] = ["proposal"]
                 for who, step, body in (
                     (rm, "priority-check", PriorityCheck(passed=True)),
-                    (sg, "vote", Vote(votes_for=7, votes_against=1, voted_on=date(2025, 2, 1))),
+                    (
+                        sg,
+                        "vote",
+                        Vote(
+                            votes_for=7, votes_against=1, voted_on=date(2025, 2, 1), scores=SCORES
+                        ),
+                    ),
                     (rm, "submission", Step()),
                     (nbank, "approval", Approval()),
                 ):

@@ -8,12 +8,15 @@ demo number and the step, so running the command again changes nothing.
 
 Regions whose Handlungsfelder were not published cannot have projects (a rule of the
 programme); regions without a budget in a fund stop at "submitted" (NBank cannot commit
-money that was not allocated). The command says so.
+money that was not allocated). The command says so. A region whose steering group is not
+in the public data gets a synthetic one ("[Demo]" seats), since only a constituted group
+votes.
 """
 
 import argparse
 import random
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,10 +28,11 @@ from rich.progress import Progress
 from services.funding.api.schemas import ProjectPropose
 from services.funding.client import STEPS, FundingClient
 from services.funding.settings import FundingSettings
+from services.regions.api.schemas import SteeringGroupConstitute
 from services.regions.application.views import RegionState
 from services.regions.client import RegionsClient
 from shared.auth import Authenticator
-from shared.client import Conflict, ServiceError
+from shared.client import Conflict, Invalid, ServiceError
 from shared.events.base import Role
 
 console = Console(stderr=True)
@@ -97,7 +101,9 @@ StepSpec = tuple[str, dict[str, Any], str]
 def steps_to(stage: str, declared_cents: int, decided_on: date) -> list[StepSpec]:
     """The steps (path, body, role) that take a proposed project to `stage`."""
     rm, sg = "regional_management", "steering_group"
-    vote = {"votes_for": 7, "votes_against": 1, "abstentions": 1, "voted_on": "2025-03-12"}
+    scores = [{"criterion": "[Demo] Beitrag zum Zukunftskonzept", "points": 7, "max_points": 10}]
+    vote = {"votes_for": 7, "votes_against": 1, "abstentions": 1, "voted_on": "2025-03-12",
+            "scores": scores}  # fmt: skip
     checked: list[StepSpec] = [("priority-check", {"passed": True}, rm)]
     endorsed = [*checked, ("vote", vote, sg)]
     submitted = [*endorsed, ("submission", {}, rm)]
@@ -131,6 +137,9 @@ def steps_to(stage: str, declared_cents: int, decided_on: date) -> list[StepSpec
 def run_project(demo: Demo, region: RegionState, n: int, stage: str) -> str:
     """Take one demo project as far as it can go; returns the stage it reached."""
     rid = region.region_id
+    ministry = demo.regions.as_(demo.token("ministry"))
+    if not ministry.region(rid).steering_group:
+        ministry.constitute_steering_group(rid, demo_steering_group(region))
     body = plan_project(demo, region, n)
     key = f"demo-{rid}-{n}"
     rm = demo.funding.as_(demo.token("regional_management", rid))
@@ -143,17 +152,40 @@ def run_project(demo: Demo, region: RegionState, n: int, stage: str) -> str:
         regional = role in ("regional_management", "steering_group")
         who = demo.funding.as_(demo.token(role, rid if regional else None))  # type: ignore[arg-type]
         try:
-            project = who.step(
-                project.project_id,
-                step,
-                STEPS[step].model_validate(payload),
-                idempotency_key=f"{key}-{i}-{step}",
-            )
+            project = vote_when_known(who, project.project_id, step, payload, f"{key}-{i}-{step}")
         except Conflict:
             if step != "approval":
                 raise
             return f"{project.stage}: approval refused, not enough {body.fund} budget"
     return str(project.stage)
+
+
+def vote_when_known(
+    who: FundingClient, project_id: Any, step: str, payload: dict[str, Any], key: str
+) -> Any:
+    """A step; a vote waits (a little) until funding has learnt of the steering group the
+    demo just constituted (it learns from the regions service's events)."""
+    for _ in range(40):
+        try:
+            return who.step(project_id, step, STEPS[step].model_validate(payload),
+                            idempotency_key=key)  # fmt: skip
+        except Invalid as exc:
+            if step != "vote" or "not constituted" not in exc.message:
+                raise
+            time.sleep(0.5)
+    raise SystemExit("funding did not learn of the demo's steering groups in 20 s")
+
+
+def demo_steering_group(region: RegionState) -> SteeringGroupConstitute:
+    """A synthetic Steuerungsgruppe for a region whose group is not in the public data:
+    nine voting seats and the ArL's advisory one."""
+    seats = [
+        {"organisation": region.arl, "kind": "arl", "function": "beratend"},
+        *({"organisation": f"[Demo] Kommune {n}", "kind": "municipal"} for n in range(1, 6)),
+        *({"organisation": f"[Demo] Partner {n}", "kind": "economic_social_partner"}
+          for n in range(1, 5)),
+    ]  # fmt: skip
+    return SteeringGroupConstitute.model_validate({"seats": seats, "constituted_on": "2024-01-15"})
 
 
 def run(demo: Demo, per_region: int, progress: Progress | None = None) -> Counter[str]:

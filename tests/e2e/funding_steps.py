@@ -9,6 +9,13 @@ from tests import support
 
 MINISTRY = support.bearer("ministry")
 NBANK = support.bearer("nbank", subject="nbank-bewilligung-3")
+# Eight voting seats and the ArL's advisory one; a vote carries the project's scoring.
+SEATS = [
+    {"organisation": "ArL Lüneburg", "kind": "arl", "function": "beratend"},
+    *({"organisation": f"Kommune {n}", "kind": "municipal"} for n in range(5)),
+    *({"organisation": f"Partner {n}", "kind": "economic_social_partner"} for n in range(3)),
+]
+SCORES = [{"criterion": "Beitrag zum Zukunftskonzept", "points": 8, "max_points": 10}]
 
 
 def region_tokens(region_id: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -34,6 +41,7 @@ async def record_region(
             },
         ),
         (f"/regions/{region_id}/zukunftskonzept", {"handlungsfelder": ["HF1", "HF4"]}),
+        (f"/regions/{region_id}/steering-group", {"seats": SEATS, "constituted_on": "2023-03-01"}),
         (f"/regions/{region_id}/budget", {"fund": "EFRE", "amount_cents": efre_cents}),
     ]
     for path, body in calls:
@@ -79,7 +87,11 @@ async def submitted_project(
     pid: str = r.json()["project_id"]
     for step, body, who in (
         ("priority-check", {"passed": True}, rm),
-        ("vote", {"votes_for": 5, "votes_against": 0, "voted_on": "2025-02-01"}, sg),
+        (
+            "vote",
+            {"votes_for": 5, "votes_against": 0, "voted_on": "2025-02-01", "scores": SCORES},
+            sg,
+        ),
         ("submission", {}, rm),
     ):
         r = await http.post(f"{funding_url}/projects/{pid}/{step}", json=body, headers=who)

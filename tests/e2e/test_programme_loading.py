@@ -29,6 +29,8 @@ async def test_the_programme_is_loaded_once_and_published_once(
     first = run_loader(regions)
     assert first.returncode == 0, first.stderr
     assert "49 commands sent" in first.stderr
+    # No steering group's seats are published: the loader says so, and constitutes none.
+    assert "its votes are refused" in first.stderr
     second = run_loader(regions)
     assert second.returncode == 0, second.stderr
     assert "0 commands sent: all there" in second.stderr

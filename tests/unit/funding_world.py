@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from services.funding.application.funding import FundingApplication
+from services.funding.domain.rules import Score
 from services.regions.adapters.public_events import to_public as regions_public
 from services.regions.application.regions import RegionsApplication
 from shared.es import meta
@@ -20,9 +21,21 @@ MINISTRY = meta({"role": "ministry", "subject": "mb-402"}, "c-regions")
 RM = meta({"role": "regional_management", "subject": "rm-1", "region_id": "heidefinition"}, "c")
 SG = meta({"role": "steering_group", "subject": "sg-1", "region_id": "heidefinition"}, "c")
 NBANK = meta({"role": "nbank", "subject": "nbank-7"}, "c")
+# The steering group's scoring of a project (Projektbewertung), as every vote carries it.
+SCORES: list[Score] = [
+    {"criterion": "Beitrag zum Zukunftskonzept", "points": 8, "max_points": 10},
+    {"criterion": "Regionale Wirkung", "points": 6, "max_points": 10},
+]
+# Eight voting seats and the ArL's advisory one.
+SEATS = [
+    {"organisation": "ArL Lüneburg", "kind": "arl", "function": "beratend"},
+    *({"organisation": f"Kommune {n}", "kind": "municipal", "function": None} for n in range(5)),
+    *({"organisation": f"Partner {n}", "kind": "economic_social_partner", "function": None}
+      for n in range(3)),
+]  # fmt: skip
 
 
-def regions_world() -> RegionsApplication:
+def regions_world(steering_group: bool = True) -> RegionsApplication:
     regions = RegionsApplication(env=POPO)
     regions.open_programme(name="ZRN", envelope_cents=96_000_000 * EUR, meta=MINISTRY)
     regions.recognise_region(
@@ -40,6 +53,10 @@ def regions_world() -> RegionsApplication:
     regions.adopt_zukunftskonzept(
         "heidefinition", handlungsfelder=["HF1", "HF4"], adopted_on=None, meta=MINISTRY
     )
+    if steering_group:
+        regions.constitute_steering_group(
+            "heidefinition", seats=SEATS, constituted_on=date(2023, 3, 1), meta=MINISTRY
+        )
     for fund, euros in (("EFRE", 6_000_000), ("ESF+", 2_000_000)):
         regions.allocate_budget(
             "heidefinition", fund=fund, amount_cents=euros * EUR, basis="published",
@@ -104,9 +121,9 @@ def submitted(funding: FundingApplication, **overrides: Any) -> UUID:
     funding.advance(
         pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
     )
-    funding.advance(
-        pid, "record_vote", votes_for=7, votes_against=1, abstentions=0,
-        voted_on=date(2025, 2, 1), note=None, meta=SG,
+    funding.record_vote(
+        pid, votes_for=7, votes_against=1, abstentions=0, voted_on=date(2025, 2, 1),
+        scores=SCORES, note=None, meta=SG,
     )  # fmt: skip
     funding.advance(pid, "submit", note=None, meta=RM)
     return pid

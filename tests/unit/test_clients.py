@@ -12,6 +12,7 @@ from services.funding.client import FundingClient
 from services.regions.client import RegionsClient
 from shared.client import Conflict, Invalid, NotFound, Refused, Unavailable
 from shared.settings import ServiceSettings
+from tests.unit.funding_world import SCORES
 
 PROJECT = "8b8e1f4e-6f0a-4f7e-9a55-0d2b4c7e2a11"
 
@@ -96,7 +97,7 @@ def test_a_refusal_is_not_retried_and_carries_the_service_message(
 
 def test_a_step_refuses_the_wrong_body_before_sending() -> None:
     seen: list[httpx.Request] = []
-    vote = Vote(votes_for=5, votes_against=0, abstentions=0, voted_on="2025-02-01")  # type: ignore[arg-type]
+    vote = Vote(votes_for=5, votes_against=0, abstentions=0, voted_on="2025-02-01", scores=SCORES)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="takes a Approval"):
         client([], seen).step(PROJECT, "approval", vote)
     assert seen == []

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from services.funding.bootstrap import bootstrap, create_api
 from services.funding.settings import FundingSettings
 from tests.support import bearer
-from tests.unit.funding_world import EUR, feed, proposal, public_events, regions_world
+from tests.unit.funding_world import EUR, SCORES, feed, proposal, public_events, regions_world
 from tests.unit.service_client import Api
 
 SETTINGS = FundingSettings(persistence="popo", run_relay=False, run_consumer=False)
@@ -43,7 +43,11 @@ def test_a_project_goes_its_way_over_http(api: tuple[Api, str]) -> None:
     a, pid = api
     steps = [
         ("priority-check", {"passed": True}, RM),
-        ("vote", {"votes_for": 6, "votes_against": 1, "voted_on": "2025-02-01"}, SG),
+        (
+            "vote",
+            {"votes_for": 6, "votes_against": 1, "voted_on": "2025-02-01", "scores": SCORES},
+            SG,
+        ),
         ("submission", {}, RM),
         ("approval", {"note": "Bescheid vom 3.3.2025"}, NBANK),
         ("payment-requests", {"declared_expenditure_cents": 100_000 * EUR}, RM),
@@ -103,14 +107,14 @@ BAD = [
     ("/projects/{pid}/priority-check", {}, RM, 422, "passed: Field required"),
     (
         "/projects/{pid}/vote",
-        {"votes_for": 1, "votes_against": 0, "voted_on": "2025-01-01"},
+        {"votes_for": 5, "votes_against": 0, "voted_on": "2025-01-01", "scores": SCORES},
         SG,
         409,
         "order of steps",
     ),
     (
         "/projects/{pid}/vote",
-        {"votes_for": -1, "votes_against": 0, "voted_on": "2025-01-01"},
+        {"votes_for": -1, "votes_against": 0, "voted_on": "2025-01-01", "scores": SCORES},
         SG,
         422,
         "votes_for",

@@ -22,6 +22,7 @@ from tests.unit.funding_world import (
     NBANK,
     POPO,
     RM,
+    SCORES,
     SG,
     approved,
     feed,
@@ -132,16 +133,20 @@ def test_a_region_funding_has_not_heard_of_has_no_projects() -> None:
 
 def test_steps_out_of_order_are_conflicts(funding: FundingApplication) -> None:
     pid = propose(funding)
-    vote = {"votes_for": 5, "votes_against": 0, "abstentions": 0, "voted_on": date(2025, 2, 1)}
+    vote = {"votes_for": 5, "votes_against": 0, "abstentions": 0, "voted_on": date(2025, 2, 1),
+            "scores": SCORES}  # fmt: skip
     with pytest.raises(StepOutOfOrder, match="vote needs a project that is priority_checked"):
-        funding.advance(pid, "record_vote", note=None, meta=SG, **vote)
+        funding.record_vote(pid, note=None, meta=SG, **vote)  # type: ignore[arg-type]
     with pytest.raises(StepOutOfOrder, match="payment request needs a project that is approved"):
         funding.advance(pid, "request_payment", declared_expenditure_cents=1, note=None, meta=RM)
     funding.advance(
         pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
     )
-    rejected = funding.advance(
-        pid, "record_vote", note="zu teuer", meta=SG, **{**vote, "votes_for": 2, "votes_against": 3}
+    rejected = funding.record_vote(
+        pid,
+        note="zu teuer",
+        meta=SG,
+        **{**vote, "votes_for": 2, "votes_against": 3},  # type: ignore[arg-type]
     )
     assert rejected.stage == "rejected"
     with pytest.raises(StepOutOfOrder):

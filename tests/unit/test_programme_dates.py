@@ -9,7 +9,7 @@ import pytest
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import ProjectRuleBroken
 from shared.territory import BERLIN
-from tests.unit.funding_world import NBANK, RM, SG, funded_world, propose, submitted
+from tests.unit.funding_world import NBANK, RM, SCORES, SG, funded_world, propose, submitted
 
 
 @pytest.fixture
@@ -22,9 +22,9 @@ def today() -> date:
 
 
 def vote(funding: FundingApplication, pid: object, voted_on: date) -> None:
-    funding.advance(
-        pid, "record_vote", votes_for=7, votes_against=1, abstentions=0, voted_on=voted_on,  # type: ignore[arg-type]
-        note=None, meta=SG,
+    funding.record_vote(
+        pid, votes_for=7, votes_against=1, abstentions=0, voted_on=voted_on,  # type: ignore[arg-type]
+        scores=SCORES, note=None, meta=SG,
     )  # fmt: skip
 
 

@@ -67,13 +67,21 @@ async def priority_check(
 
 
 @router.post(
-    "/vote", summary="Record the steering group's vote (endorsed if more for than against)"
+    "/vote",
+    summary="Record the steering group's vote and scoring (endorsed if more for than against; "
+    "only voting seats count, more than half of them must take part)",
 )
 async def vote(
     project_id: UUID, body: Vote, app: App, actor: SteeringGroup,
     cid: CorrelationId, request: Request, key: IdempotencyKey = None,
 ) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "record_vote", body, actor, cid, request, key)
+    return await run_sync(
+        app.record_vote,
+        project_id,
+        **body.model_dump(),
+        meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
+    )
 
 
 @router.post("/submission", summary="Submit the application to NBank")

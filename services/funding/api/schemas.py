@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.events.v1 import ApplicantKind, Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.idempotency import PERSONAL_DATA
@@ -46,11 +46,28 @@ class PriorityCheck(Command):
     other_programme: Line | None = Field(None, max_length=300)
 
 
+class Score(BaseModel):
+    """One selection criterion of the Projektbewertung and the points it got."""
+
+    criterion: Line = Field(min_length=2, max_length=200)
+    points: int = Field(ge=0, le=1000)
+    max_points: int = Field(ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _within(self) -> "Score":
+        if self.points > self.max_points:
+            raise ValueError(f"{self.criterion}: {self.points} points of at most {self.max_points}")
+        return self
+
+
 class Vote(Command):
     votes_for: int = Field(ge=0, le=200)
     votes_against: int = Field(ge=0, le=200)
     abstentions: int = Field(0, ge=0, le=200)
     voted_on: Day
+    scores: list[Score] = Field(
+        min_length=1, max_length=50, description="the project's scoring (Projektbewertung)"
+    )
 
 
 class Step(Command):

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import partial
 from typing import Any, Literal, TypeVar
 from uuid import UUID
@@ -38,6 +39,7 @@ from services.funding.domain.rules import (
     ProjectRuleBroken,
     RegionNotFound,
     RegionUnknown,
+    Score,
     check_proposal,
 )
 from shared.commands import CommandApplication
@@ -50,7 +52,7 @@ from shared.personal_data import InMemoryKeys, PostgresKeys, Vault
 T = TypeVar("T")
 ATTEMPTS = 200
 Step = Literal[
-    "record_priority_check", "record_vote", "submit", "approve", "refuse", "reduce",
+    "record_priority_check", "submit", "approve", "refuse", "reduce",
     "request_payment", "disburse", "recover", "accept_proof_of_use", "close", "withdraw",
 ]  # fmt: skip
 MONEY_STEPS = {"approve", "reduce", "disburse", "recover", "close", "withdraw"}
@@ -155,6 +157,32 @@ class FundingApplication(CommandApplication):
             return project_state(project), changed
 
         return self.run_command(idem, attempt, ProjectState, lock)
+
+    def record_vote(
+        self,
+        project_id: UUID,
+        *,
+        votes_for: int,
+        votes_against: int,
+        abstentions: int,
+        voted_on: date,
+        scores: list[Score],
+        note: str | None,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
+    ) -> ProjectState:
+        """The steering group's vote, judged against the group funding learnt from the
+        regions service (its voting seats and the day it was constituted)."""
+
+        def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
+            project = self._project(project_id)
+            group = self._region(project.region_id).steering_group
+            project.record_vote(
+                group, votes_for, votes_against, abstentions, voted_on, scores, note, meta
+            )
+            return project_state(project), [project]
+
+        return self.run_command(idem, attempt, ProjectState)
 
     # personal data -------------------------------------------------------------------
 

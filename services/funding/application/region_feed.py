@@ -32,6 +32,11 @@ def learn(
             r = region(rid)
             r.learn_handlungsfelder(list(fields), sequence)
             return [r]
+        case v1.SteeringGroupConstitutedV1(region_id=rid, seats=seats, constituted_on=day):
+            r = region(rid)
+            voting = sum(1 for s in seats if s.kind != "arl")  # the ArL advises
+            r.learn_steering_group(voting, day, sequence)
+            return [r]
         case v1.MembersRecordedV1(region_id=rid, members=members):
             r = region(rid)
             r.learn_districts([m.kreisschluessel for m in members if m.kreisschluessel], sequence)

@@ -13,6 +13,12 @@ from services.funding.domain.budget import RegionBudget
 from services.funding.domain.project import Project
 
 
+class Scored(BaseModel):
+    criterion: str
+    points: int
+    max_points: int
+
+
 class ProjectState(BaseModel):
     project_id: UUID
     operation_code: str
@@ -39,6 +45,8 @@ class ProjectState(BaseModel):
     recovered_cents: int
     payment_requests: int
     eligible_expenditure_cents: int | None
+    # The steering group's scoring (Projektbewertung) with its vote; none before it.
+    scores: list[Scored] = []
     version: int
 
 
@@ -86,6 +94,7 @@ def project_state(p: Project) -> ProjectState:
         recovered_cents=p.recovered,
         payment_requests=p.payment_requests,
         eligible_expenditure_cents=p.eligible_expenditure_cents,
+        scores=[Scored(**s) for s in p.scores],
         version=p.version,
     )
 

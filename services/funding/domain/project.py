@@ -14,7 +14,10 @@ from services.funding.domain.rules import (
     NotEnoughMoney,
     NothingToErase,
     ProjectRuleBroken,
+    Score,
+    SteeringGroup,
     StepOutOfOrder,
+    check_vote,
 )
 from shared.es import stable_id
 from shared.money import apply_rate, format_eur
@@ -121,6 +124,7 @@ class Project(Aggregate):
         self.requested = 0
         self.payment_requests = 0
         self.eligible_expenditure_cents: int | None = None
+        self.scores: list[Score] = []  # of the steering group's vote
 
     @property
     def funding_rate(self) -> Decimal:
@@ -186,24 +190,48 @@ class Project(Aggregate):
 
     def record_vote(
         self,
+        group: SteeringGroup | None,
         votes_for: int,
         votes_against: int,
         abstentions: int,
         voted_on: date,
+        scores: list[Score],
         note: str | None,
         meta: dict[str, Any],
     ) -> list[Movement]:
+        """The steering group's vote with its scoring; endorsed when more vote for than
+        against (rules.check_vote: who may vote, the quorum, the dates)."""
         self._expect("the steering group's vote", "priority_checked")
-        if voted_on > datetime.now(BERLIN).date():
-            raise ProjectRuleBroken(f"the steering group's vote: {voted_on} lies in the future")
-        args = (votes_for, votes_against, abstentions, voted_on, note, meta)
+        check_vote(
+            group, votes_for=votes_for, votes_against=votes_against, abstentions=abstentions,
+            voted_on=voted_on, today=datetime.now(BERLIN).date(), scores=scores,
+        )  # fmt: skip
+        args = (votes_for, votes_against, abstentions, voted_on, scores, note, meta)
         if votes_for > votes_against:
             self._endorsed(self.region_id, self.fund, *args)
         else:
             self._rejected(self.region_id, self.fund, *args)
         return []
 
-    @event("Endorsed")
+    class Endorsed(Aggregate.Event):
+        """Version 2 records the scoring (Projektbewertung); version 1 had none."""
+
+        class_version = 2
+        region_id: str
+        fund: str
+        votes_for: int
+        votes_against: int
+        abstentions: int
+        voted_on: date
+        scores: list[Score]
+        note: str | None
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["scores"] = []
+
+    @event(Endorsed)
     def _endorsed(
         self,
         region_id: str,
@@ -212,12 +240,32 @@ class Project(Aggregate):
         votes_against: int,
         abstentions: int,
         voted_on: date,
+        scores: list[Score],
         note: str | None,
         meta: dict[str, Any],
     ) -> None:
         self.stage = "endorsed"
+        self.scores = scores
 
-    @event("Rejected")
+    class Rejected(Aggregate.Event):
+        """Version 2 records the scoring (Projektbewertung); version 1 had none."""
+
+        class_version = 2
+        region_id: str
+        fund: str
+        votes_for: int
+        votes_against: int
+        abstentions: int
+        voted_on: date
+        scores: list[Score]
+        note: str | None
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["scores"] = []
+
+    @event(Rejected)
     def _rejected(
         self,
         region_id: str,
@@ -226,10 +274,12 @@ class Project(Aggregate):
         votes_against: int,
         abstentions: int,
         voted_on: date,
+        scores: list[Score],
         note: str | None,
         meta: dict[str, Any],
     ) -> None:
         self.stage = "rejected"
+        self.scores = scores
 
     def submit(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
         self._expect("submitting the application", "endorsed")

@@ -1,17 +1,19 @@
 """What funding knows of a region, learnt from the regions service's events: that it is
-recognised, its Handlungsfelder and districts; and the register of its projects, which
-numbers their operation codes.
+recognised, its Handlungsfelder, districts and steering group; and the register of its
+projects, which numbers their operation codes.
 
 Region events arrive in the region's order; each carries the region's version
 (`sequence`). An event at or below the version already learnt is a duplicate and
 changes nothing.
 """
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from services.funding.domain.rules import SteeringGroup
 from shared.es import stable_id
 
 
@@ -32,6 +34,7 @@ class FundingRegion(Aggregate):
         self.handlungsfelder: list[str] = []
         self.districts: list[str] = []
         self.projects: list[str] = []
+        self.steering_group: SteeringGroup | None = None
 
     def is_news(self, region_sequence: int) -> bool:
         return region_sequence > self.region_sequence
@@ -52,6 +55,21 @@ class FundingRegion(Aggregate):
     @event("DistrictsLearnt")
     def _learn_districts(self, districts: list[str], region_sequence: int) -> None:
         self.districts = districts
+        self.region_sequence = region_sequence
+
+    def learn_steering_group(
+        self, voting_seats: int, constituted_on: date | None, region_sequence: int
+    ) -> None:
+        if self.is_news(region_sequence):
+            self._learn_steering_group(voting_seats, constituted_on, region_sequence)
+
+    @event("SteeringGroupLearnt")
+    def _learn_steering_group(
+        self, voting_seats: int, constituted_on: date | None, region_sequence: int
+    ) -> None:
+        self.steering_group = SteeringGroup(
+            voting_seats=voting_seats, constituted_on=constituted_on
+        )
         self.region_sequence = region_sequence
 
     def register_project(self, meta: dict[str, Any]) -> str:

@@ -4,8 +4,9 @@ Each refusal names the rule it applies.
 """
 
 import re
+from collections.abc import Sequence
 from datetime import date
-from typing import get_args
+from typing import TypedDict, get_args
 
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events.v1 import ApplicantKind
@@ -103,3 +104,64 @@ def check_proposal(
         )
     if end > LATEST_END:
         raise ProjectRuleBroken(f"end date: projects end by {LATEST_END.isoformat()}")
+
+
+class SteeringGroup(TypedDict):
+    """What funding knows of a region's Steuerungsgruppe: its voting seats (every seat but
+    the ArL's, which advises) and the day it was constituted (None: not published)."""
+
+    voting_seats: int
+    constituted_on: date | None
+
+
+class Score(TypedDict):
+    """One selection criterion of the Projektbewertung, with the points given."""
+
+    criterion: str
+    points: int
+    max_points: int
+
+
+def check_vote(
+    group: SteeringGroup | None,
+    *,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    voted_on: date,
+    today: date,
+    scores: Sequence[Score],
+) -> None:
+    """A vote counts only in a constituted steering group, by its voting seats, with a
+    quorum (more than half of the voting seats take part), dated from the constitution to
+    today, with the project's scoring (Projektbewertung)."""
+    what = "the steering group's vote"
+    if group is None:
+        raise ProjectRuleBroken(
+            f"{what}: the region's steering group is not constituted (the ministry records "
+            "it: POST /regions/{region_id}/steering-group)"
+        )
+    seats, cast = group["voting_seats"], votes_for + votes_against + abstentions
+    if cast > seats:
+        raise ProjectRuleBroken(
+            f"{what}: {cast} votes, but the steering group has {seats} voting seats (the "
+            "ArL advises and does not vote)"
+        )
+    if cast * 2 <= seats:
+        raise ProjectRuleBroken(
+            f"{what}: no quorum: {cast} of {seats} voting seats took part; more than half must"
+        )
+    constituted = group["constituted_on"]
+    if constituted is not None and voted_on < constituted:
+        raise ProjectRuleBroken(
+            f"{what}: dated {voted_on}, before the steering group was constituted on {constituted}"
+        )
+    if voted_on > today:
+        raise ProjectRuleBroken(f"{what}: {voted_on} lies in the future")
+    if not scores:
+        raise ProjectRuleBroken(f"{what}: the project's scoring (Projektbewertung) is missing")
+    for s in scores:
+        if not 0 <= s["points"] <= s["max_points"]:
+            raise ProjectRuleBroken(
+                f"{what}: {s['criterion']}: {s['points']} points of at most {s['max_points']}"
+            )

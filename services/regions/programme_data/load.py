@@ -38,6 +38,8 @@ class Outcome:
     region_id: str
     done: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    # What the public data does not say and the ministry must record itself.
+    missing: list[str] = field(default_factory=list)
 
 
 def load(
@@ -81,6 +83,8 @@ def load_region(api: RegionsClient, p: RegionPlan) -> Outcome:
             out.done.append(a.fund)
         elif have[a.fund] != a.amount_cents:
             out.kept.append(f"{a.fund} {have[a.fund]} cents (published: {a.amount_cents})")
+    if not state.steering_group:
+        out.missing.append("steering group")
     return out
 
 
@@ -124,9 +128,16 @@ def report(outcomes: list[Outcome]) -> None:
     table.add_column("region")
     table.add_column("recorded now")
     table.add_column("kept as it was")
+    table.add_column("not in the public data")
     for o in outcomes:
-        table.add_row(o.region_id, ", ".join(o.done) or "-", "; ".join(o.kept) or "-")
+        table.add_row(
+            o.region_id, ", ".join(o.done) or "-", "; ".join(o.kept) or "-",
+            ", ".join(o.missing) or "-",
+        )  # fmt: skip
     console.print(table)
+    if any("steering group" in o.missing for o in outcomes):
+        console.print("The steering groups' seats are not published; record each region's group")
+        console.print("(POST /regions/{id}/steering-group): until then its votes are refused.")
     counts = Counter(step for o in outcomes for step in o.done)
     total = sum(counts.values())
     console.print(f"{total} commands sent" + (f" ({dict(counts)})" if total else ": all there"))
