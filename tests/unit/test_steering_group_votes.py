@@ -11,6 +11,7 @@ Before, a vote of 200 to 0 dated 2001 endorsed a project in a region without a g
 from datetime import date
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import ProjectRuleBroken
@@ -107,3 +108,20 @@ def test_a_steering_group_constituted_again_counts_its_new_seats() -> None:
     with pytest.raises(ProjectRuleBroken, match="constituted on 2024-05-06"):
         vote(funding, pid, votes_for=4, votes_against=1, voted_on=date(2024, 1, 10))
     assert vote(funding, pid, votes_for=4, votes_against=1, voted_on=date(2024, 6, 1)) == "endorsed"
+
+
+def test_a_vote_stored_before_the_scoring_is_read_with_none() -> None:
+    """A Project.Endorsed stored as version 1 (no scoring) is upcast when read."""
+    _, funding = world()
+    pid = checked(funding)
+    vote(funding, pid)
+    [stored] = [s for s in funding.recorder.select_events(pid) if s.topic.endswith(".Endorsed")]  # type: ignore[arg-type]
+    state = funding.mapper.transcoder.decode(stored.state)
+    assert state.pop("class_version") == 2
+    del state["scores"]
+    as_v1 = StoredEvent(
+        originator_id=stored.originator_id, originator_version=stored.originator_version,
+        topic=stored.topic, state=funding.mapper.transcoder.encode(state),
+    )  # fmt: skip
+    event = funding.mapper.to_domain_event(as_v1)
+    assert event.scores == [] and event.votes_for == 5  # type: ignore[attr-defined]

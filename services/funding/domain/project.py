@@ -213,8 +213,9 @@ class Project(Aggregate):
             self._rejected(self.region_id, self.fund, *args)
         return []
 
-    class Endorsed(Aggregate.Event):
-        """Version 2 records the scoring (Projektbewertung); version 1 had none."""
+    class Voted(Aggregate.Event):
+        """The steering group's vote. Version 2 records the scoring (Projektbewertung);
+        version 1 had none."""
 
         class_version = 2
         region_id: str
@@ -230,6 +231,9 @@ class Project(Aggregate):
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["scores"] = []
+
+    class Endorsed(Voted):
+        pass
 
     @event(Endorsed)
     def _endorsed(
@@ -247,23 +251,8 @@ class Project(Aggregate):
         self.stage = "endorsed"
         self.scores = scores
 
-    class Rejected(Aggregate.Event):
-        """Version 2 records the scoring (Projektbewertung); version 1 had none."""
-
-        class_version = 2
-        region_id: str
-        fund: str
-        votes_for: int
-        votes_against: int
-        abstentions: int
-        voted_on: date
-        scores: list[Score]
-        note: str | None
-        meta: dict[str, Any]
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["scores"] = []
+    class Rejected(Voted):
+        pass
 
     @event(Rejected)
     def _rejected(
