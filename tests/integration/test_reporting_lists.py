@@ -117,3 +117,27 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_the_exports(
     assert sheet is not None
     cells = [c for row in sheet.iter_rows() for c in row if c.value == FORMULA]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_one_project_as_it_stood_at_a_past_moment(reporting: tuple[TestClient, int]) -> None:
+    """Issue 13, rule 9: GET /projects/{id} takes `as_of`, as the README says."""
+    client, _ = reporting
+    closed = next(p for p in client.get("/projects", headers=AUDITOR).json()
+                  if p["stage"] == "closed")  # fmt: skip
+    pid = closed["project_id"]
+    log = client.get("/audit/events?limit=1000", headers=AUDITOR).json()
+    mine = [e for e in log if e["aggregate_id"] == pid]
+    proposed = next(e for e in mine if ".ProjectProposed." in e["type"])
+    committed = next(e for e in mine if ".FundsCommitted." in e["type"])
+
+    def at(moment: str) -> Any:
+        return client.get(f"/projects/{pid}", params={"as_of": moment}, headers=AUDITOR)
+
+    then = at(proposed["time"])
+    assert then.status_code == 200, then.text
+    assert then.json()["stage"] == "proposed" and then.json()["committed_cents"] == 0
+    later = at(committed["time"]).json()
+    assert later["stage"] == "approved" and later["committed_cents"] > 0
+    assert client.get(f"/projects/{pid}", headers=AUDITOR).json()["stage"] == "closed"
+    before = at("2022-01-01")
+    assert before.status_code == 404 and "not yet recorded" in before.json()["detail"]

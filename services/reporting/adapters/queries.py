@@ -63,11 +63,19 @@ async def projects(
         return await conn.fetch(_PROJECTS, *args)
 
 
-async def project(db: asyncpg.Pool, project_id: UUID) -> Row | None:
-    return await db.fetchrow(
-        f"SELECT {', '.join(PROJECT_COLUMNS)} FROM project_view WHERE project_id = $1",
-        project_id,
-    )
+_PROJECT = f"SELECT {', '.join(PROJECT_COLUMNS)} FROM project_view WHERE project_id = $1"
+
+
+async def project(
+    db: asyncpg.Pool, as_of_pool: asyncpg.Pool, project_id: UUID, as_of: datetime | None
+) -> Row | None:
+    """One project now, or as the read models stood at `as_of` (replayed for its region
+    alone); None when it was not (yet) known."""
+    row = await db.fetchrow(_PROJECT, project_id)
+    if as_of is None or row is None:
+        return row
+    async with as_of_pool.acquire() as conn, models_as_of(conn, as_of, row["region_id"]):
+        return await conn.fetchrow(_PROJECT, project_id)
 
 
 # Money ----------------------------------------------------------------------------------

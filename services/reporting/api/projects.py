@@ -66,10 +66,21 @@ async def list_projects(
     return page.rows([ProjectRow(**dict(r)) for r in rows], lambda p: (p.operation_code,))
 
 
-@router.get("/{project_id}", summary="One project's current state")
-async def get_project(project_id: UUID, db: Pool, actor: Reader) -> ProjectRow:
-    row = await queries.project(db, project_id)
-    if row is None:
+@router.get(
+    "/{project_id}",
+    summary="One project's state, now or as recorded up to `as_of` (the time the events were "
+    "recorded, not a business date: the dates of the vote and the grant decision are in the "
+    "project's history)",
+)
+async def get_project(
+    project_id: UUID, db: Pool, as_of_pool: AsOfPool, actor: Reader, as_of: AsOf = None
+) -> ProjectRow:
+    moment = parse_as_of(as_of) if as_of else None
+    live = await queries.project(db, as_of_pool, project_id, None)
+    if live is None:
         raise NotFound(f"no project {project_id} (yet)")
-    check_own_region(actor, row["region_id"])
+    check_own_region(actor, live["region_id"])  # before anything of it is replayed
+    row = live if moment is None else await queries.project(db, as_of_pool, project_id, moment)
+    if row is None:
+        raise NotFound(f"project {project_id} was not yet recorded at {moment}")
     return ProjectRow(**dict(row))
