@@ -145,8 +145,11 @@ KEYS = {
 
 def publishing_service(contract: type[PublicEvent]) -> str:
     """regions, funding, or chain (the anchors, which both publish on their own topics)."""
-    module = next(c.__module__ for c in contract.__mro__ if ".v1." in c.__module__)
-    return module.rsplit(".", 1)[-1]  # shared.events.v1.regions -> regions
+    publishers = ("regions", "funding", "chain")
+    module = next(
+        c.__module__ for c in contract.__mro__ if c.__module__.rsplit(".", 1)[-1] in publishers
+    )
+    return module.rsplit(".", 1)[-1]  # shared.events.v2.regions -> regions
 
 
 def asyncapi(prefix: str = "zr") -> Schema:

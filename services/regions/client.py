@@ -5,6 +5,7 @@ from datetime import datetime
 from services.regions.api.schemas import (
     BudgetAdjust,
     BudgetAllocate,
+    HandlungsfelderAmend,
     MembersRecord,
     ProgrammeOpen,
     RegionalManagementEstablish,
@@ -44,6 +45,9 @@ class RegionsClient(ServiceClient):
 
     def adopt_zukunftskonzept(self, region_id: str, body: ZukunftskonzeptAdopt) -> RegionState:
         return self.command(f"/regions/{region_id}/zukunftskonzept", body, RegionState)
+
+    def amend_handlungsfelder(self, region_id: str, body: HandlungsfelderAmend) -> RegionState:
+        return self.command(f"/regions/{region_id}/zukunftskonzept/amendments", body, RegionState)
 
     def constitute_steering_group(
         self, region_id: str, body: SteeringGroupConstitute

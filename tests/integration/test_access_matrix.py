@@ -44,6 +44,7 @@ REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("GET", "/regions/{region_id}/history"): (NOT_AGENCY, True),
     ("POST", "/regions/{region_id}/members"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/zukunftskonzept"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/zukunftskonzept/amendments"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/steering-group"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/regional-management"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/budget"): (MINISTRY, True),

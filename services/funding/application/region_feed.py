@@ -13,7 +13,7 @@ from eventsourcing.domain import Aggregate
 from services.funding.domain.budget import RegionBudget
 from services.funding.domain.region import FundingRegion
 from services.funding.domain.rules import FUNDS
-from shared.events import PublicEvent, v1
+from shared.events import PublicEvent, v1, v2
 
 
 def learn(
@@ -28,7 +28,10 @@ def learn(
         case v1.RegionRecognisedV1(region_id=rid) if not known(rid):
             opened: list[Any] = [FundingRegion(rid, payload.region_name, sequence)]
             return opened + [RegionBudget(rid, fund, sequence) for fund in FUNDS]
-        case v1.ZukunftskonzeptAdoptedV1(region_id=rid, handlungsfelder=fields):
+        case (
+            v1.ZukunftskonzeptAdoptedV1(region_id=rid, handlungsfelder=fields)
+            | v2.HandlungsfelderAmendedV1(region_id=rid, handlungsfelder=fields)
+        ):
             r = region(rid)
             r.learn_handlungsfelder(list(fields), sequence)
             return [r]

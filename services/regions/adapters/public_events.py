@@ -41,6 +41,12 @@ _REGION: dict[type, Callable[[Any, str], PublicEvent]] = {
     Region.ZukunftskonzeptAdopted: lambda e, rid: v2.ZukunftskonzeptAdoptedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), handlungsfelder=e.handlungsfelder, adopted_on=e.adopted_on
     ),
+    Region.HandlungsfelderAmended: lambda e, rid: v2.HandlungsfelderAmendedV1(  # type: ignore[attr-defined]
+        **_region_id(rid, e),
+        handlungsfelder=e.handlungsfelder,
+        reason=e.reason,
+        amended_on=e.amended_on,
+    ),
     Region.SteeringGroupConstituted: lambda e, rid: v2.SteeringGroupConstitutedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), seats=e.seats, constituted_on=e.constituted_on
     ),

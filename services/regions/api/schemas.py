@@ -53,6 +53,12 @@ class ZukunftskonzeptAdopt(Command):
     adopted_on: Day | None = None
 
 
+class HandlungsfelderAmend(Command):
+    handlungsfelder: list[Handlungsfeld] = Field(min_length=1, max_length=6)
+    reason: Text = Field(min_length=3, max_length=2000, description="why (public; no names)")
+    amended_on: Day | None = None
+
+
 class SeatIn(Command):
     organisation: Line = Name
     kind: SeatKind

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request
 
 from services.regions.api.deps import App, CorrelationId, Ministry
 from services.regions.api.schemas import (
+    HandlungsfelderAmend,
     MembersRecord,
     RegionalManagementEstablish,
     SteeringGroupConstitute,
@@ -54,6 +55,31 @@ async def adopt_zukunftskonzept(
         region_id,
         handlungsfelder=list(body.handlungsfelder),
         adopted_on=body.adopted_on,
+        meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
+    )
+
+
+@router.post(
+    "/zukunftskonzept/amendments",
+    summary="Amend the Handlungsfelder of the adopted Zukunftskonzept, with a reason "
+    "(projects already proposed keep theirs)",
+)
+async def amend_handlungsfelder(
+    region_id: str,
+    body: HandlungsfelderAmend,
+    app: App,
+    actor: Ministry,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
+) -> RegionState:
+    return await run_sync(
+        app.amend_handlungsfelder,
+        region_id,
+        handlungsfelder=list(body.handlungsfelder),
+        reason=body.reason,
+        amended_on=body.amended_on,
         meta=meta(actor.model_dump(), cid),
         idem=for_request(key, actor.subject, request, body),
     )

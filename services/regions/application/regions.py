@@ -124,6 +124,22 @@ class RegionsApplication(CommandApplication):
             region_id, lambda r: r.adopt_zukunftskonzept(handlungsfelder, adopted_on, meta), idem
         )
 
+    def amend_handlungsfelder(
+        self,
+        region_id: str,
+        *,
+        handlungsfelder: list[str],
+        reason: str,
+        amended_on: date | None,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
+    ) -> RegionState:
+        return self._change_region(
+            region_id,
+            lambda r: r.amend_handlungsfelder(handlungsfelder, reason, amended_on, meta),
+            idem,
+        )
+
     def constitute_steering_group(
         self,
         region_id: str,

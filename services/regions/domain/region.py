@@ -153,6 +153,33 @@ class Region(Aggregate):
         self.handlungsfelder = handlungsfelder
         self.concept_adopted_on = adopted_on
 
+    def amend_handlungsfelder(
+        self, handlungsfelder: list[str], reason: str, amended_on: date | None, meta: dict[str, Any]
+    ) -> None:
+        """The ministry changes the Handlungsfelder of an adopted Zukunftskonzept, with a
+        reason; projects already proposed keep theirs (funding checks new proposals only)."""
+        check_handlungsfelder(handlungsfelder)
+        if not self.handlungsfelder:
+            raise RegionConflict(
+                f"{self.name} has no Zukunftskonzept yet: adopt it first, then amend it"
+            )
+        if sorted(handlungsfelder) == sorted(self.handlungsfelder):
+            raise RegionConflict(
+                f"{self.name} has these Handlungsfelder already ({', '.join(self.handlungsfelder)})"
+            )
+        self._amend(self.region_id, handlungsfelder, reason, amended_on, meta)
+
+    @event("HandlungsfelderAmended")
+    def _amend(
+        self,
+        region_id: str,
+        handlungsfelder: list[str],
+        reason: str,
+        amended_on: date | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.handlungsfelder = handlungsfelder
+
     # steering group and regional management ------------------------------------------
 
     def constitute_steering_group(

@@ -8,7 +8,7 @@ events, sending consecutive statements of the same SQL together (`executemany`).
 from collections.abc import Callable
 from typing import Any
 
-from shared.events import PublicEvent, v1
+from shared.events import PublicEvent, v1, v2
 from shared.events.base import public_actor
 from shared.territory import region_in_transition
 
@@ -53,6 +53,10 @@ STATEMENTS: dict[str, Callable[[Any, Any], Statement]] = {
         (p.region_id, region_category(p)),
     ),
     v1.ZukunftskonzeptAdoptedV1.name: lambda p, e: (
+        "UPDATE region_view SET handlungsfelder = $2 WHERE region_id = $1",
+        (p.region_id, list(p.handlungsfelder)),
+    ),
+    v2.HandlungsfelderAmendedV1.name: lambda p, e: (
         "UPDATE region_view SET handlungsfelder = $2 WHERE region_id = $1",
         (p.region_id, list(p.handlungsfelder)),
     ),

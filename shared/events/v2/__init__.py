@@ -27,6 +27,7 @@ from shared.events.v2.public import Public, PublicStep
 from shared.events.v2.regions import (
     BudgetAdjustedV2,
     BudgetAllocatedV2,
+    HandlungsfelderAmendedV1,
     MembersRecordedV2,
     ProgrammeOpenedV2,
     RegionalManagementEstablishedV2,
@@ -45,6 +46,7 @@ __all__ = [
     "FundsRecoveredV2",
     "FundsReleasedV2",
     "GrantRefusedV2",
+    "HandlungsfelderAmendedV1",
     "MembersRecordedV2",
     "PaymentRequestedV2",
     "PriorityCheckRecordedV2",

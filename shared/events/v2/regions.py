@@ -6,9 +6,13 @@ changed) and must not name a person (the API says so)."""
 # The v2 classes replace v1's `actor`, which mypy reads as an incompatible redefinition.
 # mypy: disable-error-code="misc"
 
-from shared.events.base import contract
+from pydantic import Field
+
+from shared.events.base import PublicEvent, contract
 from shared.events.v1 import regions as v1
+from shared.events.v1.common import Handlungsfeld, RegionId
 from shared.events.v2.public import Public
+from shared.text import Day, Text
 
 
 @contract
@@ -65,3 +69,18 @@ class BudgetAdjustedV2(Public, v1.BudgetAdjustedV1):
     """A region's allocation for one fund changed, with the (public) reason."""
 
     version = 2
+
+
+@contract
+class HandlungsfelderAmendedV1(Public, PublicEvent):
+    """The ministry amended a region's Handlungsfelder after its Zukunftskonzept was
+    adopted, with the reason (public, as a budget's adjustment is). Projects already
+    proposed keep their Handlungsfeld; new proposals take one of these."""
+
+    name = "HandlungsfelderAmended"
+    version = 1
+
+    region_id: RegionId
+    handlungsfelder: list[Handlungsfeld] = Field(min_length=1, max_length=2)
+    reason: Text = Field(min_length=3, max_length=2000)
+    amended_on: Day | None
