@@ -65,7 +65,10 @@ class Workload:
         rm, sg, nbank = client, client.as_(self.sg_token), client.as_(self.nbank_token)
         try:
             while not self._stop.is_set():
-                state = self._command(lambda key: rm.propose(self._proposal(), idempotency_key=key))
+                # One body for every attempt: a retry with the key is the same request (a
+                # new title under the same key is refused, rightly, as another request).
+                body = self._proposal()
+                state = self._command(lambda key, b=body: rm.propose(b, idempotency_key=key))
                 if state is None:
                     continue
                 pid = state["project_id"]
