@@ -14,6 +14,7 @@ votes.
 """
 
 import argparse
+import hashlib
 import random
 import sys
 import time
@@ -141,7 +142,10 @@ def run_project(demo: Demo, region: RegionState, n: int, stage: str) -> str:
     if not ministry.region(rid).steering_group:
         ministry.constitute_steering_group(rid, demo_steering_group(region))
     body = plan_project(demo, region, n)
-    key = f"demo-{rid}-{n}"
+    # The key names the plan too: a changed plan (a new version of this command) is a new
+    # project, not a different request under an old key.
+    plan = hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:8]
+    key = f"demo-{rid}-{n}-{plan}"
     rm = demo.funding.as_(demo.token("regional_management", rid))
     project = rm.propose(body, idempotency_key=key)
     declared = body.eligible_cost_cents * 3 // 4
