@@ -133,9 +133,9 @@ class ExactlyOnceConsumer(BatchConsumer):
             applied = await apply_once(conn, self.group_id, self.handler, events, positions)
         except REFUSALS as exc:
             raise Rejected(f"{type(exc).__name__}: {exc}") from exc
-        for envelope, _ in events:
+        for envelope, _ in applied:
             self.observe_delay(envelope)
-        return applied
+        return len(applied)
 
     async def _park(self, conn: DbConn, parked: list[Parked]) -> None:
         for p in sorted(
@@ -191,9 +191,9 @@ REFUSALS = (ValueError, LookupError, asyncpg.DataError, asyncpg.IntegrityConstra
 
 async def apply_once(
     conn: DbConn, group_id: str, handler: Handler, events: Events, positions: Sequence[Position]
-) -> int:
+) -> Events:
     """Hand the projection the events whose ids were not applied before, recording their
-    ids (inside the caller's transaction); how many it applied."""
+    ids (inside the caller's transaction); the events it applied."""
     where: dict[UUID, Position] = {}
     unique: dict[UUID, tuple[CloudEvent, PublicEvent | None]] = {}
     for event, position in zip(events, positions, strict=True):
@@ -209,4 +209,4 @@ async def apply_once(
     fresh = [event for event_id, event in unique.items() if event_id in new]
     if fresh:
         await handler(conn, fresh, [where[e.id] for e, _ in fresh])
-    return len(fresh)
+    return fresh

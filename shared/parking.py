@@ -166,7 +166,7 @@ async def replay(
         await conn.execute(
             'INSERT INTO consumer_replayed (group_id, topic, partition, "offset", number, applied) '
             "VALUES ($1, $2, $3, $4, $5, $6)",
-            group_id, *where, number, applied > 0,
+            group_id, *where, number, bool(applied),
         )  # fmt: skip
         done = await find_parked(conn, group_id, *where)
     assert done is not None

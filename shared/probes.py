@@ -112,17 +112,11 @@ def add_probes(app: FastAPI, readiness: Readiness) -> None:
         200: {"model": ReadinessReport, "description": "Ready"},
         503: {"model": ReadinessReport, "description": "Not ready: what does not answer"},
     }
-    app.get(
-        "/readyz",
-        tags=["operations"],
-        summary="Ready to serve: the database and Kafka answer, the consumers hold partitions",
-        response_model=ReadinessReport,
-        responses=answers,
-    )(ready)
-    app.get(
-        "/health",
-        tags=["operations"],
-        summary="The same as /readyz",
-        response_model=ReadinessReport,
-        responses=answers,
-    )(ready)
+    for path, summary in (
+        ("/readyz", "Ready to serve: the database and Kafka answer, the consumers hold partitions"),
+        ("/health", "The same as /readyz"),
+    ):
+        app.get(
+            path, tags=["operations"], summary=summary, response_model=ReadinessReport,
+            responses=answers,
+        )(ready)  # fmt: skip

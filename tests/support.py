@@ -162,10 +162,11 @@ def start_process(name: str, args: list[str], env: dict[str, str]) -> Process:
     return Process(popen, log)
 
 
-def wait_healthy(url: str, proc: Process, timeout: float = 60) -> None:
+def wait_healthy(url: str, proc: Process | None = None, timeout: float = 60) -> None:
+    """Until `url` is ready (and its process, if given, has not exited)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
+        if proc is not None and proc.popen.poll() is not None:
             raise AssertionError(f"{url}: process exited\n{proc.output()}")
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
@@ -173,7 +174,7 @@ def wait_healthy(url: str, proc: Process, timeout: float = 60) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise AssertionError(f"{url} not healthy after {timeout}s\n{proc.output()}")
+    raise AssertionError(f"{url} not healthy after {timeout}s\n{proc.output() if proc else ''}")
 
 
 async def eventually(check: Any, timeout: float = 60, interval: float = 0.2) -> Any:

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -167,7 +167,7 @@ class Deployment:
             support.wait_healthy(f"http://127.0.0.1:{api.port}", api.process, timeout=120)
         run("haproxy.sh", "start", *self._balanced(), env=self._haproxy_env())
         for service in PORTS:
-            wait_ready(self.url(service))
+            support.wait_healthy(self.url(service))  # through the balancer
 
     def stop(self) -> None:
         for instance in self.instances:
@@ -201,18 +201,6 @@ class Deployment:
         return {**os.environ, "ZR_VAR_DIR": str(VAR), "ZR_HAPROXY_STATS_PORT": str(STATS_PORT)}
 
 
-def wait_ready(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} not ready after {timeout}s")
-
-
 def new_databases() -> dict[str, str]:
     tag = uuid.uuid4().hex[:8]
     names = {s: f"zr_fault_{s}_{tag}" for s in PORTS}
@@ -243,13 +231,3 @@ class Postgres:
             yield
         finally:
             support.as_superuser("postgres", f"ALTER ROLE {role} LOGIN;\n")
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> float:
-    """Seconds until `check()` holds."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if check():
-            return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {timeout}s")

@@ -49,6 +49,7 @@ from shared.events import CloudEvent
 from shared.topics import Topics
 from tests import support
 from tests.e2e.funding_steps import NBANK, proposal, record_region, region_tokens
+from tests.e2e.test_rebuild import table
 from tests.faults.system import PREFIX, Deployment, KafkaCluster, Postgres, new_databases
 from tests.workload import Tally, Workload
 
@@ -61,8 +62,6 @@ REPORTS = support.ROOT / "var" / "reports"
 EVENT_OF = {"proposal": "ProjectProposed", "priority-check": "PriorityCheckRecorded",
             "vote": "ProjectEndorsed", "submission": "ApplicationSubmitted",
             "approval": "FundsCommitted"}  # fmt: skip
-KEYS = {"audit_log": "event_id", "programme_view": "programme_id", "region_view": "region_id",
-        "region_allocation": "region_id, fund", "project_view": "project_id"}  # fmt: skip
 
 pytestmark = pytest.mark.timeout(1800)
 
@@ -233,11 +232,6 @@ async def wait_until_reporting_has(d: Deployment, ids: set[uuid.UUID]) -> None:
         return ids <= {r["event_id"] for r in rows}
 
     await support.eventually(done, timeout=300, interval=1)
-
-
-async def table(conn: asyncpg.Connection, schema: str, name: str) -> list[dict[str, object]]:
-    rows = await conn.fetch(f"SELECT * FROM {schema}.{name} ORDER BY {KEYS[name]}")
-    return [{k: v for k, v in dict(r).items() if k != "recorded_at"} for r in rows]
 
 
 def subscribe(d: Deployment, store: str) -> tuple[dict[str, int], dict[str, int]]:
