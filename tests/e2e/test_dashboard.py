@@ -36,8 +36,13 @@ async def prepare(http: httpx.AsyncClient, system: System) -> None:
     await submitted_project(http, system.funding.url, "dash", 150_000_00)
 
     async def projected() -> bool:
+        """Both projects, each fully: their events travel on partitions of their own, so
+        the payment of one says nothing of the other's submission."""
         r = await http.get(f"{system.reporting.url}/overview", headers=MINISTRY)
-        return r.status_code == 200 and r.json()["totals"]["disbursed_cents"] == 60_000_00
+        paid = r.status_code == 200 and r.json()["totals"]["disbursed_cents"] == 60_000_00
+        listed = await http.get(f"{system.reporting.url}/projects?region_id=dash", headers=MINISTRY)
+        stages = sorted(p["stage"] for p in listed.json()) if listed.status_code == 200 else []
+        return paid and stages == ["approved", "submitted"]
 
     await support.eventually(projected, timeout=60)
 
