@@ -9,7 +9,7 @@ load:           ## load the 14 regions into a running regions service (make run 
 	uv run --frozen python -m services.regions.programme_data.load
 
 demo:           ## synthetic demo projects over all stages, through the APIs of a running system
-	uv run --frozen python -m services.funding.demo
+	uv run --frozen python -m tools.demo
 
 rebuild:        ## rebuild reporting's read models from offset 0 (as the owner; grants to the service's role)
 	@bash -c 'source deploy/lib.sh && env $$(service_db_env reporting) $$(owner_db_env reporting) uv run --frozen python -m services.reporting.rebuild'

@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from bench.scratch import scratch_databases
+from services.funding.application.commands import Approval, PriorityCheck, Step, Vote
 from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
 from shared.auth import Authenticator
@@ -64,15 +65,23 @@ def bench_application(app: FundingApplication, projects: int, progress: Progress
     started = time.perf_counter()
     for n in range(projects):
         pid = app.propose_project(region_id="heidefinition", meta=RM, **proposal(n)).project_id
-        app.advance(
-            pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
+        app.record_priority_check(
+            pid, PriorityCheck(passed=True, other_programme=None, note=None), RM
         )
         app.record_vote(
-            pid, votes_for=7, votes_against=0, abstentions=0, voted_on=date(2025, 2, 1),
-            scores=SCORES, note=None, meta=RM,
-        )  # fmt: skip
-        app.advance(pid, "submit", note=None, meta=RM)
-        app.advance(pid, "approve", note=None, meta=NB)
+            pid,
+            Vote(
+                votes_for=7,
+                votes_against=0,
+                abstentions=0,
+                voted_on=date(2025, 2, 1),
+                scores=SCORES,
+                note=None,
+            ),
+            RM,
+        )
+        app.submit(pid, Step(note=None), RM)
+        app.approve(pid, Approval(note=None), NB)
         progress.advance(task, 5)
     return projects * 5 / (time.perf_counter() - started)
 
@@ -104,9 +113,15 @@ async def bench_http(settings: FundingSettings, projects: int, progress: Progres
         "FUNDING_RUN_CONSUMER": "false",
     }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.funding", "serve",
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "services.funding",
+        "serve",
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     auth = Authenticator.of(settings)
     rm = {
         "Authorization": "Bearer "

@@ -17,7 +17,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.funding.api.schemas import Approval, PriorityCheck, ProjectPropose, Step, Vote
+from services.funding.application.commands import (
+    Approval,
+    PriorityCheck,
+    ProjectPropose,
+    Step,
+    Vote,
+)
 from services.funding.client import FundingClient
 from shared.client import ServiceError
 from tests.e2e.funding_steps import SCORES, proposal
@@ -92,7 +98,7 @@ class Workload:
         finally:
             client.close()
 
-    def _step(self, who: FundingClient, pid: str, step: str, body: BaseModel) -> Any:
+    def _step(self, who: FundingClient, pid: str, step: str, body: Command) -> Any:
         return self._command(lambda key: who.step(pid, step, body, idempotency_key=key))
 
     def _command(self, call: Callable[[str], BaseModel]) -> dict[str, Any] | None:

@@ -1,11 +1,27 @@
 """Typed client of the funding service for internal callers (shared/client.py)."""
 
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
-
-from services.funding.api.schemas import (
+from services.funding.api.lifecycle import (
+    APPROVAL,
+    CLOSURE,
+    DISBURSEMENT,
+    LIFECYCLE,
+    PAYMENT_REQUEST,
+    PRIORITY_CHECK,
+    PROOF_OF_USE,
+    RECOVERY,
+    REDUCTION,
+    REFUSAL,
+    SUBMISSION,
+    VOTE,
+    WITHDRAWAL,
+    UseCase,
+)
+from services.funding.application.commands import (
     Approval,
+    Command,
     Disbursement,
     Erasure,
     PaymentRequest,
@@ -22,13 +38,8 @@ from services.funding.application.views import BudgetState, ContactPerson, Proje
 from shared.client import ServiceClient
 from shared.history import HistoryEntry
 
-# The lifecycle's steps: path below /projects/{id}/ and the body each one takes.
-STEPS: dict[str, type[BaseModel]] = {
-    "priority-check": PriorityCheck, "vote": Vote, "submission": Step, "approval": Approval,
-    "refusal": Refusal, "reduction": Reduction, "payment-requests": PaymentRequest,
-    "disbursements": Disbursement, "recoveries": Recovery, "proof-of-use": ProofOfUse,
-    "closure": Step, "withdrawal": Step,
-}  # fmt: skip
+Pid = UUID | str
+Key = str | None
 
 
 class FundingClient(ServiceClient):
@@ -37,19 +48,63 @@ class FundingClient(ServiceClient):
     def propose(self, body: ProjectPropose, *, idempotency_key: str | None = None) -> ProjectState:
         return self.command("/projects", body, ProjectState, idempotency_key=idempotency_key)
 
-    def step(
-        self,
-        project_id: UUID | str,
-        step: str,
-        body: BaseModel,
-        *,
-        idempotency_key: str | None = None,
+    # the lifecycle (services/funding/api/lifecycle.py): one method per step
+
+    def record_priority_check(
+        self, pid: Pid, body: PriorityCheck, *, idempotency_key: Key = None
     ) -> ProjectState:
-        """One step of the lifecycle, e.g. step(pid, "approval", Approval())."""
-        if not isinstance(body, STEPS[step]):
-            raise TypeError(f"the step {step!r} takes a {STEPS[step].__name__}")
-        path = f"/projects/{project_id}/{step}"
-        return self.command(path, body, ProjectState, idempotency_key=idempotency_key)
+        return self._run(PRIORITY_CHECK, pid, body, idempotency_key)
+
+    def record_vote(self, pid: Pid, body: Vote, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(VOTE, pid, body, idempotency_key)
+
+    def submit(self, pid: Pid, body: Step, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(SUBMISSION, pid, body, idempotency_key)
+
+    def approve(self, pid: Pid, body: Approval, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(APPROVAL, pid, body, idempotency_key)
+
+    def refuse(self, pid: Pid, body: Refusal, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(REFUSAL, pid, body, idempotency_key)
+
+    def reduce(self, pid: Pid, body: Reduction, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(REDUCTION, pid, body, idempotency_key)
+
+    def request_payment(
+        self, pid: Pid, body: PaymentRequest, *, idempotency_key: Key = None
+    ) -> ProjectState:
+        return self._run(PAYMENT_REQUEST, pid, body, idempotency_key)
+
+    def disburse(
+        self, pid: Pid, body: Disbursement, *, idempotency_key: Key = None
+    ) -> ProjectState:
+        return self._run(DISBURSEMENT, pid, body, idempotency_key)
+
+    def recover(self, pid: Pid, body: Recovery, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(RECOVERY, pid, body, idempotency_key)
+
+    def accept_proof_of_use(
+        self, pid: Pid, body: ProofOfUse, *, idempotency_key: Key = None
+    ) -> ProjectState:
+        return self._run(PROOF_OF_USE, pid, body, idempotency_key)
+
+    def close_project(self, pid: Pid, body: Step, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(CLOSURE, pid, body, idempotency_key)
+
+    def withdraw(self, pid: Pid, body: Step, *, idempotency_key: Key = None) -> ProjectState:
+        return self._run(WITHDRAWAL, pid, body, idempotency_key)
+
+    def step(
+        self, pid: Pid, path: str, body: Command, *, idempotency_key: Key = None
+    ) -> ProjectState:
+        """A step named by its path, for callers that take steps from a plan (the demo)."""
+        return self._run(LIFECYCLE[path], pid, body, idempotency_key)
+
+    def _run(self, case: UseCase[Any], pid: Pid, body: Command, key: Key) -> ProjectState:
+        if not isinstance(body, case.command):
+            raise TypeError(f"the step {case.path!r} takes a {case.command.__name__}")
+        path = f"/projects/{pid}/{case.path}"
+        return self.command(path, body, ProjectState, idempotency_key=key)
 
     def project(self, project_id: UUID | str) -> ProjectState:
         return self.get(f"/projects/{project_id}", ProjectState)

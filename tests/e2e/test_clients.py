@@ -3,8 +3,7 @@ through them; a refusal arrives as an exception with the service's own message."
 
 import pytest
 
-from services.funding import demo
-from services.funding.api.schemas import Approval
+from services.funding.application.commands import Approval
 from services.funding.client import FundingClient
 from services.regions.client import RegionsClient
 from services.regions.programme_data.load import load
@@ -15,6 +14,7 @@ from shared.client import Conflict, NotFound, Refused
 from shared.settings import ServiceSettings
 from tests import support
 from tests.e2e.conftest import System
+from tools import demo
 
 
 def token(role: str, region: str | None = None) -> str:
@@ -55,7 +55,7 @@ async def test_the_loader_and_the_demo_work_through_the_typed_clients(system: Sy
             funding.project("00000000-0000-4000-8000-000000000000")
         closed = next(p for p in projects if p.stage == "closed")
         with pytest.raises(Conflict, match="order of steps"):
-            funding.step(closed.project_id, "approval", Approval())
+            funding.approve(closed.project_id, Approval())
 
         async def reported() -> bool:
             rows = reporting.projects(region_id="heidefinition")

@@ -7,7 +7,7 @@ import hashlib
 import asyncpg
 import httpx
 
-from services.funding.api.schemas import ProjectPropose
+from services.funding.application.commands import ProjectPropose
 from services.reporting.adapters.rebuild import Rebuild
 from shared.idempotency import _fingerprint
 from shared.topics import Topics

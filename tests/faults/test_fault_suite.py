@@ -40,7 +40,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from services.funding.api.schemas import ProjectPropose
+from services.funding.application.commands import ProjectPropose
 from services.funding.client import FundingClient
 from services.reporting.adapters.rebuild import Rebuild
 from services.reporting.adapters.schema import MODELS

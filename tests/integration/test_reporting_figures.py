@@ -9,6 +9,13 @@ import asyncpg
 import pytest
 
 from services.funding.adapters.public_events import to_public as funding_public
+from services.funding.application.commands import (
+    Disbursement,
+    PaymentRequest,
+    ProofOfUse,
+    Recovery,
+    Step,
+)
 from services.funding.application.funding import FundingApplication
 from services.reporting.adapters.figures import Figures, figures
 from services.reporting.adapters.projections import project
@@ -20,30 +27,24 @@ from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world, pro
 
 def scenario(funding: FundingApplication) -> None:
     closed = approved(funding)
-    funding.advance(
-        closed, "request_payment", declared_expenditure_cents=400_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        closed, PaymentRequest(declared_expenditure_cents=400000 * EUR, note=None), RM
     )
-    funding.advance(closed, "disburse", amount_cents=240_000 * EUR, note=None, meta=NBANK)
-    funding.advance(
-        closed,
-        "accept_proof_of_use",
-        eligible_expenditure_cents=400_000 * EUR,
-        note=None,
-        meta=NBANK,
+    funding.disburse(closed, Disbursement(amount_cents=240000 * EUR, note=None), NBANK)
+    funding.accept_proof_of_use(
+        closed, ProofOfUse(eligible_expenditure_cents=400000 * EUR, note=None), NBANK
     )
-    funding.advance(closed, "close", note=None, meta=NBANK)
+    funding.close_project(closed, Step(note=None), NBANK)
     withdrawn = approved(
         funding, handlungsfeld="HF4", fund="ESF+", eligible_cost_cents=200_000 * EUR
     )
-    funding.advance(withdrawn, "withdraw", note=None, meta=RM)
+    funding.withdraw(withdrawn, Step(note=None), RM)
     recovered = approved(funding, location_ags="03358")
-    funding.advance(
-        recovered, "request_payment", declared_expenditure_cents=100_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        recovered, PaymentRequest(declared_expenditure_cents=100000 * EUR, note=None), RM
     )
-    funding.advance(recovered, "disburse", amount_cents=60_000 * EUR, note=None, meta=NBANK)
-    funding.advance(
-        recovered, "recover", amount_cents=5_000 * EUR, note="Rückforderung", meta=NBANK
-    )
+    funding.disburse(recovered, Disbursement(amount_cents=60000 * EUR, note=None), NBANK)
+    funding.recover(recovered, Recovery(amount_cents=5000 * EUR, note="Rückforderung"), NBANK)
     propose(funding, title="Noch in Arbeit", start_date=date(2026, 1, 1), end_date=date(2027, 1, 1))
 
 

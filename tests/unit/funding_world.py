@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
+from services.funding.application.commands import Approval, PriorityCheck, Step, Vote
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import Score
 from services.regions.adapters.public_events import to_public as regions_public
@@ -39,17 +40,22 @@ def regions_world(steering_group: bool = True) -> RegionsApplication:
     regions = RegionsApplication(env=POPO)
     regions.open_programme(name="ZRN", envelope_cents=96_000_000 * EUR, meta=MINISTRY)
     regions.recognise_region(
-        region_id="heidefinition", name="HeiDefinition", arl="ArL Lüneburg",
-        recognised_on=date(2022, 9, 20), meta=MINISTRY,
-    )  # fmt: skip
+        region_id="heidefinition",
+        name="HeiDefinition",
+        arl="ArL Lüneburg",
+        recognised_on=date(2022, 9, 20),
+        meta=MINISTRY,
+    )
     regions.record_members(
         "heidefinition",
         members=[
             {"name": "Landkreis Celle", "kind": "landkreis", "kreisschluessel": "03351"},
             {"name": "Heidekreis", "kind": "landkreis", "kreisschluessel": "03358"},
         ],
-        lead_partner="Landkreis Celle", note=None, meta=MINISTRY,
-    )  # fmt: skip
+        lead_partner="Landkreis Celle",
+        note=None,
+        meta=MINISTRY,
+    )
     regions.adopt_zukunftskonzept(
         "heidefinition", handlungsfelder=["HF1", "HF4"], adopted_on=None, meta=MINISTRY
     )
@@ -59,9 +65,13 @@ def regions_world(steering_group: bool = True) -> RegionsApplication:
         )
     for fund, euros in (("EFRE", 6_000_000), ("ESF+", 2_000_000)):
         regions.allocate_budget(
-            "heidefinition", fund=fund, amount_cents=euros * EUR, basis="published",
-            note=None, meta=MINISTRY,
-        )  # fmt: skip
+            "heidefinition",
+            fund=fund,
+            amount_cents=euros * EUR,
+            basis="published",
+            note=None,
+            meta=MINISTRY,
+        )
     return regions
 
 
@@ -112,18 +122,26 @@ def propose(funding: FundingApplication, **overrides: Any) -> UUID:
 
 def approved(funding: FundingApplication, **overrides: Any) -> UUID:
     pid = submitted(funding, **overrides)
-    funding.advance(pid, "approve", note="Bewilligungsbescheid 2025-03", meta=NBANK)
+    funding.approve(pid, Approval(note="Bewilligungsbescheid 2025-03"), NBANK)
     return pid
 
 
 def submitted(funding: FundingApplication, **overrides: Any) -> UUID:
     pid = propose(funding, **overrides)
-    funding.advance(
-        pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
+    funding.record_priority_check(
+        pid, PriorityCheck(passed=True, other_programme=None, note=None), RM
     )
     funding.record_vote(
-        pid, votes_for=7, votes_against=1, abstentions=0, voted_on=date(2025, 2, 1),
-        scores=SCORES, note=None, meta=SG,
-    )  # fmt: skip
-    funding.advance(pid, "submit", note=None, meta=RM)
+        pid,
+        Vote(
+            votes_for=7,
+            votes_against=1,
+            abstentions=0,
+            voted_on=date(2025, 2, 1),
+            scores=SCORES,
+            note=None,
+        ),
+        SG,
+    )
+    funding.submit(pid, Step(note=None), RM)
     return pid

@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
-from services.funding.api.schemas import Approval, Vote
+from services.funding.api import lifecycle
+from services.funding.api.lifecycle import LIFECYCLE
+from services.funding.application.commands import Approval, Vote
 from services.funding.client import FundingClient
 from services.regions.client import RegionsClient
 from shared.client import Conflict, Invalid, NotFound, Refused, Unavailable
@@ -52,7 +55,7 @@ def test_a_command_is_retried_on_503_with_the_same_idempotency_key() -> None:
     funding = client(
         [unavailable, httpx.ConnectError("refused"), httpx.Response(200, json=state())], seen
     )
-    project = funding.step(PROJECT, "approval", Approval(note="Bescheid"))
+    project = funding.approve(PROJECT, Approval(note="Bescheid"))
     assert project.stage == "approved" and project.committed_cents == 60
     assert len(seen) == 3
     assert len({r.headers["Idempotency-Key"] for r in seen}) == 1
@@ -91,7 +94,7 @@ def test_a_refusal_is_not_retried_and_carries_the_service_message(
     with pytest.raises(
         error, match=f"funding: POST /projects/{PROJECT}/approval: {status} 0 cents"
     ):
-        client(answers, seen).step(PROJECT, "approval", Approval())
+        client(answers, seen).approve(PROJECT, Approval())
     assert len(seen) == 1
 
 
@@ -99,7 +102,7 @@ def test_a_step_refuses_the_wrong_body_before_sending() -> None:
     seen: list[httpx.Request] = []
     vote = Vote(votes_for=5, votes_against=0, abstentions=0, voted_on="2025-02-01", scores=SCORES)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="takes a Approval"):
-        client([], seen).step(PROJECT, "approval", vote)
+        client([], seen).approve(PROJECT, vote)  # type: ignore[arg-type]
     assert seen == []
 
 
@@ -111,3 +114,20 @@ def test_a_service_client_carries_a_service_token() -> None:
     assert (
         other.token == "user-token" and other.http is regions.http and regions.token != "user-token"
     )
+
+
+def test_the_router_and_the_client_read_one_table_of_the_lifecycle() -> None:
+    routes = {r.path: r for r in lifecycle.router.routes if isinstance(r, APIRoute)}
+    for case in LIFECYCLE.values():
+        route = routes[f"/projects/{{project_id}}/{case.path}"]
+        assert route.summary == case.summary and route.methods == {"POST"}
+        assert (
+            route.body_field is not None and route.body_field.field_info.annotation is case.command
+        )
+        # The client's method has the use case's name and sends its command to its path.
+        seen: list[httpx.Request] = []
+        send = getattr(client([httpx.Response(200, json=state())], seen), case.run.__name__)
+        body = case.command.model_construct(note="x")
+        send(PROJECT, body)
+        assert seen[0].url.path == f"/projects/{PROJECT}/{case.path}"
+    assert len(routes) == len(LIFECYCLE)

@@ -7,6 +7,17 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from services.funding.adapters.public_events import to_public
+from services.funding.application.commands import (
+    Approval,
+    Disbursement,
+    PaymentRequest,
+    PriorityCheck,
+    ProofOfUse,
+    Recovery,
+    Reduction,
+    Step,
+    Vote,
+)
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import (
     NotEnoughMoney,
@@ -72,14 +83,14 @@ def test_a_project_from_proposal_to_closure(funding: FundingApplication) -> None
     assert project.grant_cents == 600_000 * EUR
     assert budget(funding)["available_cents"] == 5_400_000 * EUR
 
-    funding.advance(
-        pid, "request_payment", declared_expenditure_cents=500_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        pid, PaymentRequest(declared_expenditure_cents=500000 * EUR, note=None), RM
     )
-    funding.advance(pid, "disburse", amount_cents=300_000 * EUR, note="1. Rate", meta=NBANK)
-    funding.advance(
-        pid, "accept_proof_of_use", eligible_expenditure_cents=500_000 * EUR, note=None, meta=NBANK
+    funding.disburse(pid, Disbursement(amount_cents=300000 * EUR, note="1. Rate"), NBANK)
+    funding.accept_proof_of_use(
+        pid, ProofOfUse(eligible_expenditure_cents=500000 * EUR, note=None), NBANK
     )
-    closed = funding.advance(pid, "close", note="Verwendungsnachweis geprüft", meta=NBANK)
+    closed = funding.close_project(pid, Step(note="Verwendungsnachweis geprüft"), NBANK)
     assert (closed.stage, closed.disbursed_cents, closed.grant_cents) == (
         "closed",
         300_000 * EUR,
@@ -136,29 +147,26 @@ def test_steps_out_of_order_are_conflicts(funding: FundingApplication) -> None:
     vote = {"votes_for": 5, "votes_against": 0, "abstentions": 0, "voted_on": date(2025, 2, 1),
             "scores": SCORES}  # fmt: skip
     with pytest.raises(StepOutOfOrder, match="vote needs a project that is priority_checked"):
-        funding.record_vote(pid, note=None, meta=SG, **vote)  # type: ignore[arg-type]
+        funding.record_vote(pid, Vote(note=None, **vote), SG)  # type: ignore[arg-type]
     with pytest.raises(StepOutOfOrder, match="payment request needs a project that is approved"):
-        funding.advance(pid, "request_payment", declared_expenditure_cents=1, note=None, meta=RM)
-    funding.advance(
-        pid, "record_priority_check", passed=True, other_programme=None, note=None, meta=RM
+        funding.request_payment(pid, PaymentRequest(declared_expenditure_cents=1, note=None), RM)
+    funding.record_priority_check(
+        pid, PriorityCheck(passed=True, other_programme=None, note=None), RM
     )
     rejected = funding.record_vote(
-        pid,
-        note="zu teuer",
-        meta=SG,
-        **{**vote, "votes_for": 2, "votes_against": 3},  # type: ignore[arg-type]
+        pid, Vote(note="zu teuer", **{**vote, "votes_for": 2, "votes_against": 3}), SG
     )
     assert rejected.stage == "rejected"
     with pytest.raises(StepOutOfOrder):
-        funding.advance(pid, "submit", note=None, meta=RM)
+        funding.submit(pid, Step(note=None), RM)
 
 
 def test_a_project_another_programme_should_fund_goes_no_further(
     funding: FundingApplication,
 ) -> None:
     pid = propose(funding)
-    state = funding.advance(
-        pid, "record_priority_check", passed=False, other_programme="GRW", note=None, meta=RM
+    state = funding.record_priority_check(
+        pid, PriorityCheck(passed=False, other_programme="GRW", note=None), RM
     )
     assert state.stage == "referred_elsewhere"
 
@@ -175,34 +183,30 @@ def test_no_disbursement_beyond_what_is_requested_and_committed(
     funding: FundingApplication,
 ) -> None:
     pid = approved(funding)
-    funding.advance(
-        pid, "request_payment", declared_expenditure_cents=100_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        pid, PaymentRequest(declared_expenditure_cents=100000 * EUR, note=None), RM
     )
     with pytest.raises(NotEnoughMoney, match=r"60\.000,00 € of the commitment is requested"):
-        funding.advance(pid, "disburse", amount_cents=60_000 * EUR + 1, note=None, meta=NBANK)
+        funding.disburse(pid, Disbursement(amount_cents=60000 * EUR + 1, note=None), NBANK)
     with pytest.raises(NotEnoughMoney, match=r"the commitment has 540\.000,00 € left"):
-        funding.advance(
-            pid, "request_payment", declared_expenditure_cents=1_000_000 * EUR, note=None, meta=RM
+        funding.request_payment(
+            pid, PaymentRequest(declared_expenditure_cents=1000000 * EUR, note=None), RM
         )
 
 
 def test_withdrawal_reduction_and_recovery_give_money_back(funding: FundingApplication) -> None:
     withdrawn = approved(funding)
-    funding.advance(withdrawn, "withdraw", note="Antragsteller zieht zurück", meta=RM)
+    funding.withdraw(withdrawn, Step(note="Antragsteller zieht zurück"), RM)
     reduced = approved(funding)
-    funding.advance(
-        reduced, "reduce", grant_cents=400_000 * EUR, note="Kostenreduzierung", meta=NBANK
-    )
+    funding.reduce(reduced, Reduction(grant_cents=400000 * EUR, note="Kostenreduzierung"), NBANK)
     recovered = approved(funding)
-    funding.advance(
-        recovered, "request_payment", declared_expenditure_cents=100_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        recovered, PaymentRequest(declared_expenditure_cents=100000 * EUR, note=None), RM
     )
-    funding.advance(recovered, "disburse", amount_cents=60_000 * EUR, note=None, meta=NBANK)
+    funding.disburse(recovered, Disbursement(amount_cents=60000 * EUR, note=None), NBANK)
     with pytest.raises(StepOutOfOrder, match="recover it first"):
-        funding.advance(recovered, "withdraw", note=None, meta=RM)
-    funding.advance(
-        recovered, "recover", amount_cents=10_000 * EUR, note="Rückforderung", meta=NBANK
-    )
+        funding.withdraw(recovered, Step(note=None), RM)
+    funding.recover(recovered, Recovery(amount_cents=10000 * EUR, note="Rückforderung"), NBANK)
     b = budget(funding)
     assert b["released_cents"] == 600_000 * EUR + 200_000 * EUR
     assert b["recovered_cents"] == 10_000 * EUR
@@ -212,16 +216,16 @@ def test_withdrawal_reduction_and_recovery_give_money_back(funding: FundingAppli
 
 def test_a_retried_command_is_applied_once(funding: FundingApplication) -> None:
     pid = approved(funding)
-    funding.advance(
-        pid, "request_payment", declared_expenditure_cents=100_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        pid, PaymentRequest(declared_expenditure_cents=100000 * EUR, note=None), RM
     )
     idem = Idempotency.of("pay-1", "nbank-7", "POST disburse", {"amount_cents": 10})
-    first = funding.advance(pid, "disburse", amount_cents=10, note=None, meta=NBANK, idem=idem)
-    again = funding.advance(pid, "disburse", amount_cents=10, note=None, meta=NBANK, idem=idem)
+    first = funding.disburse(pid, Disbursement(amount_cents=10, note=None), NBANK, idem)
+    again = funding.disburse(pid, Disbursement(amount_cents=10, note=None), NBANK, idem)
     assert again == first and funding.get_project(pid).disbursed_cents == 10
     other = Idempotency.of("pay-1", "nbank-7", "POST disburse", {"amount_cents": 20})
     with pytest.raises(IdempotencyKeyReused, match="different request"):
-        funding.advance(pid, "disburse", amount_cents=20, note=None, meta=NBANK, idem=other)
+        funding.disburse(pid, Disbursement(amount_cents=20, note=None), NBANK, other)
 
 
 def test_a_retry_racing_its_own_first_attempt_gets_the_first_result(
@@ -233,7 +237,7 @@ def test_a_retry_racing_its_own_first_attempt_gets_the_first_result(
     of 'order of steps' (found by the database outage test)."""
     pid = submitted(funding)
     idem = Idempotency.of("approve-1", "nbank-7", "POST approval", {})
-    first = funding.advance(pid, "approve", meta=NBANK, idem=idem, note=None)
+    first = funding.approve(pid, Approval(note=None), NBANK, idem)
     looked, looks = funding.prior, []
 
     def look(i: Idempotency) -> dict[str, Any] | None:
@@ -241,15 +245,15 @@ def test_a_retry_racing_its_own_first_attempt_gets_the_first_result(
         return None if len(looks) == 1 else looked(i)
 
     monkeypatch.setattr(funding, "prior", look)
-    assert funding.advance(pid, "approve", meta=NBANK, idem=idem, note=None) == first
+    assert funding.approve(pid, Approval(note=None), NBANK, idem) == first
 
 
 def test_the_lifecycle_is_published_without_the_contact_person(funding: FundingApplication) -> None:
     pid = approved(funding)
-    funding.advance(
-        pid, "request_payment", declared_expenditure_cents=100_000 * EUR, note=None, meta=RM
+    funding.request_payment(
+        pid, PaymentRequest(declared_expenditure_cents=100000 * EUR, note=None), RM
     )
-    funding.advance(pid, "disburse", amount_cents=60_000 * EUR, note=None, meta=NBANK)
+    funding.disburse(pid, Disbursement(amount_cents=60000 * EUR, note=None), NBANK)
     public = [ce for e in funding.project_history(pid) for ce in to_public(e)]
     assert [ce.type.split(".")[-2] for ce in public] == [
         "ProjectProposed",
@@ -280,8 +284,8 @@ def test_a_grant_decision_records_its_date_and_refuses_one_in_the_future(
     pid = submitted(funding)
     tomorrow = datetime.now(BERLIN).date() + timedelta(days=1)
     with pytest.raises(ProjectRuleBroken, match="lies in the future"):
-        funding.advance(pid, "approve", decided_on=tomorrow, note=None, meta=NBANK)
-    funding.advance(pid, "approve", decided_on=date(2025, 3, 14), note=None, meta=NBANK)
+        funding.approve(pid, Approval(decided_on=tomorrow, note=None), NBANK)
+    funding.approve(pid, Approval(decided_on=date(2025, 3, 14), note=None), NBANK)
     [ce] = [
         ce for e in funding.project_history(pid) for ce in to_public(e) if "Committed" in ce.type
     ]

@@ -1,23 +1,23 @@
-"""HTTP commands on a project, one per step of its lifecycle. Each takes an optional
-Idempotency-Key and a note (why); each answers with the project's new state."""
+"""The project's lifecycle as one table: each step's path below /projects/{id}/, the
+command it takes, who may take it, and the typed use case that runs it.
 
-from typing import Any
+The router below and the typed client (services/funding/client.py) both read this table,
+so a step has one name per layer and no field of a request is passed on by name. Each
+step takes an optional Idempotency-Key and a note (why); each answers with the project's
+new state.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
-from services.funding.api.deps import (
-    App,
-    CorrelationId,
-    NBank,
-    PaymentRequester,
-    PriorityChecker,
-    SteeringGroup,
-    Submitter,
-    Withdrawer,
-)
-from services.funding.api.schemas import (
+from services.funding.api.deps import App, CorrelationId, on_project
+from services.funding.application.commands import (
     Approval,
+    Command,
     Disbursement,
     PaymentRequest,
     PriorityCheck,
@@ -28,137 +28,125 @@ from services.funding.api.schemas import (
     Step,
     Vote,
 )
-from services.funding.application.funding import Step as StepName
+from services.funding.application.funding import FundingApplication, Idem, Meta
 from services.funding.application.views import ProjectState
 from shared.es import meta
-from shared.events.base import Actor
+from shared.events.base import Actor, Role
 from shared.idempotency import IdempotencyKey, for_request
 from shared.sync import run_sync
 
-router = APIRouter(prefix="/projects/{project_id}", tags=["lifecycle"])
+C = TypeVar("C", bound=Command)
 
 
-async def advance(
-    app: App,
-    project_id: UUID,
-    step: StepName,
-    body: Any,
-    actor: Actor,
-    cid: str,
-    request: Request,
-    key: str | None,
-) -> ProjectState:
-    return await run_sync(
-        app.advance,
-        project_id,
-        step,
-        meta=meta(actor.model_dump(), cid),
-        idem=for_request(key, actor.subject, request, body),
-        **body.model_dump(),
-    )
+@dataclass(frozen=True)
+class UseCase(Generic[C]):
+    path: str
+    command: type[C]
+    roles: tuple[Role, ...]
+    summary: str
+    run: Callable[[FundingApplication, UUID, C, Meta, Idem], ProjectState]
 
 
-@router.post("/priority-check", summary="Record the priority check (Vorrangigkeitsprüfung)")
-async def priority_check(
-    project_id: UUID, body: PriorityCheck, app: App, actor: PriorityChecker,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "record_priority_check", body, actor, cid, request, key)
-
-
-@router.post(
-    "/vote",
-    summary="Record the steering group's vote and scoring (endorsed if more for than against; "
-    "only voting seats count, more than half of them must take part)",
+A = FundingApplication
+PRIORITY_CHECK = UseCase(
+    "priority-check", PriorityCheck, ("regional_management", "arl", "nbank"),
+    "Record the priority check (Vorrangigkeitsprüfung)", A.record_priority_check,
+)  # fmt: skip
+VOTE = UseCase(
+    "vote", Vote, ("steering_group",),
+    "Record the steering group's vote and scoring (endorsed if more for than against; only "
+    "voting seats count, more than half of them must take part)", A.record_vote,
+)  # fmt: skip
+SUBMISSION = UseCase(
+    "submission", Step, ("regional_management",), "Submit the application to NBank", A.submit
 )
-async def vote(
-    project_id: UUID, body: Vote, app: App, actor: SteeringGroup,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await run_sync(
-        app.record_vote,
-        project_id,
-        **body.model_dump(),
-        meta=meta(actor.model_dump(), cid),
-        idem=for_request(key, actor.subject, request, body),
+APPROVAL = UseCase(
+    "approval", Approval, ("nbank",),
+    "Approve the grant (Bewilligung): commits eligible cost x rate", A.approve,
+)  # fmt: skip
+REFUSAL = UseCase("refusal", Refusal, ("nbank",), "Refuse the grant, with the reason", A.refuse)
+REDUCTION = UseCase(
+    "reduction", Reduction, ("nbank",), "Reduce the grant; the difference is released", A.reduce
+)
+PAYMENT_REQUEST = UseCase(
+    "payment-requests", PaymentRequest, ("regional_management", "nbank"),
+    "Record a payment request (Mittelabruf)", A.request_payment,
+)  # fmt: skip
+DISBURSEMENT = UseCase(
+    "disbursements", Disbursement, ("nbank",),
+    "Pay out requested money, never beyond the commitment", A.disburse,
+)  # fmt: skip
+RECOVERY = UseCase(
+    "recoveries", Recovery, ("nbank",), "Recover money paid out (Rückforderung)", A.recover
+)
+PROOF_OF_USE = UseCase(
+    "proof-of-use", ProofOfUse, ("nbank",),
+    "Accept the proof of use (Verwendungsnachweis)", A.accept_proof_of_use,
+)  # fmt: skip
+CLOSURE = UseCase(
+    "closure",
+    Step,
+    ("nbank",),
+    "Close the project; what was not spent is released",
+    A.close_project,
+)
+WITHDRAWAL = UseCase(
+    "withdrawal", Step, ("regional_management", "nbank"),
+    "Withdraw the project; a commitment is released", A.withdraw,
+)  # fmt: skip
+
+LIFECYCLE: dict[str, UseCase[Any]] = {
+    case.path: case
+    for case in (
+        PRIORITY_CHECK,
+        VOTE,
+        SUBMISSION,
+        APPROVAL,
+        REFUSAL,
+        REDUCTION,
+        PAYMENT_REQUEST,
+        DISBURSEMENT,
+        RECOVERY,
+        PROOF_OF_USE,
+        CLOSURE,
+        WITHDRAWAL,
     )
+}
 
 
-@router.post("/submission", summary="Submit the application to NBank")
-async def submit(
-    project_id: UUID, body: Step, app: App, actor: Submitter,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "submit", body, actor, cid, request, key)
+def endpoint(case: UseCase[C]) -> Callable[..., Any]:
+    """The HTTP command of one step: the caller's role (a regional role only for the
+    project's own region), then the use case with who, why and the key."""
+    caller = on_project(*case.roles)
+
+    async def run(
+        project_id: UUID,
+        body: case.command,  # type: ignore[name-defined]
+        app: App,
+        actor: Annotated[Actor, Depends(caller)],
+        cid: CorrelationId,
+        request: Request,
+        key: IdempotencyKey = None,
+    ) -> ProjectState:
+        return await run_sync(
+            case.run,
+            app,
+            project_id,
+            body,
+            meta(actor.model_dump(), cid),
+            for_request(key, actor.subject, request, body),
+        )
+
+    run.__name__ = case.run.__name__
+    return run
 
 
-@router.post("/approval", summary="Approve the grant (Bewilligung): commits eligible cost x rate")
-async def approve(
-    project_id: UUID, body: Approval, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "approve", body, actor, cid, request, key)
-
-
-@router.post("/refusal", summary="Refuse the grant, with the reason")
-async def refuse(
-    project_id: UUID, body: Refusal, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "refuse", body, actor, cid, request, key)
-
-
-@router.post("/reduction", summary="Reduce the grant; the difference is released")
-async def reduce(
-    project_id: UUID, body: Reduction, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "reduce", body, actor, cid, request, key)
-
-
-@router.post("/payment-requests", summary="Record a payment request (Mittelabruf)")
-async def request_payment(
-    project_id: UUID, body: PaymentRequest, app: App, actor: PaymentRequester,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "request_payment", body, actor, cid, request, key)
-
-
-@router.post("/disbursements", summary="Pay out requested money, never beyond the commitment")
-async def disburse(
-    project_id: UUID, body: Disbursement, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "disburse", body, actor, cid, request, key)
-
-
-@router.post("/recoveries", summary="Recover money paid out (Rückforderung)")
-async def recover(
-    project_id: UUID, body: Recovery, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "recover", body, actor, cid, request, key)
-
-
-@router.post("/proof-of-use", summary="Accept the proof of use (Verwendungsnachweis)")
-async def accept_proof_of_use(
-    project_id: UUID, body: ProofOfUse, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "accept_proof_of_use", body, actor, cid, request, key)
-
-
-@router.post("/closure", summary="Close the project; what was not spent is released")
-async def close(
-    project_id: UUID, body: Step, app: App, actor: NBank,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "close", body, actor, cid, request, key)
-
-
-@router.post("/withdrawal", summary="Withdraw the project; a commitment is released")
-async def withdraw(
-    project_id: UUID, body: Step, app: App, actor: Withdrawer,
-    cid: CorrelationId, request: Request, key: IdempotencyKey = None,
-) -> ProjectState:  # fmt: skip
-    return await advance(app, project_id, "withdraw", body, actor, cid, request, key)
+router = APIRouter(prefix="/projects/{project_id}", tags=["lifecycle"])
+for case in LIFECYCLE.values():
+    router.add_api_route(
+        f"/{case.path}",
+        endpoint(case),
+        methods=["POST"],
+        summary=case.summary,
+        response_model=ProjectState,
+    )

@@ -14,7 +14,7 @@ from services.funding.api.deps import (
     RegionalManagement,
     on_project,
 )
-from services.funding.api.schemas import Erasure, ProjectPropose
+from services.funding.application.commands import Erasure, ProjectPropose
 from services.funding.application.views import BudgetState, ContactPerson, ProjectState
 from shared.auth import check_own_region
 from shared.es import meta

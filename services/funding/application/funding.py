@@ -14,15 +14,26 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
 from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
 
+from services.funding.application.commands import (
+    Approval,
+    Disbursement,
+    PaymentRequest,
+    PriorityCheck,
+    ProofOfUse,
+    Recovery,
+    Reduction,
+    Refusal,
+    Step,
+    Vote,
+)
 from services.funding.application.region_feed import learn
 from services.funding.application.views import (
     BudgetState,
@@ -35,6 +46,7 @@ from services.funding.domain.project import Project, project_id_for
 from services.funding.domain.region import FundingRegion, funding_region_id
 from services.funding.domain.rules import (
     FUNDS,
+    Movement,
     ProjectNotFound,
     ProjectRuleBroken,
     RegionNotFound,
@@ -51,11 +63,8 @@ from shared.personal_data import InMemoryKeys, PostgresKeys, Vault
 
 T = TypeVar("T")
 ATTEMPTS = 200
-Step = Literal[
-    "record_priority_check", "submit", "approve", "refuse", "reduce",
-    "request_payment", "disburse", "recover", "accept_proof_of_use", "close", "withdraw",
-]  # fmt: skip
-MONEY_STEPS = {"approve", "reduce", "disburse", "recover", "close", "withdraw"}
+Meta = dict[str, Any]
+Idem = Idempotency | None
 
 
 class FundingApplication(CommandApplication):
@@ -130,59 +139,153 @@ class FundingApplication(CommandApplication):
             self.vault.erase(sealed)  # a concurrent retry was saved first, with its own
         return state
 
-    def advance(
+    # the lifecycle: one typed use case per step ------------------------------------------
+
+    def record_priority_check(
+        self, project_id: UUID, command: PriorityCheck, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id,
+            lambda p: p.record_priority_check(
+                command.passed, command.other_programme, command.note, meta
+            ),
+            meta,
+            idem,
+        )
+
+    def record_vote(
+        self, project_id: UUID, command: Vote, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        """The steering group's vote, judged against the group funding learnt from the
+        regions service (its voting seats and the day it was constituted)."""
+        scores: list[Score] = [
+            {"criterion": s.criterion, "points": s.points, "max_points": s.max_points}
+            for s in command.scores
+        ]
+        return self._step(
+            project_id,
+            lambda p: p.record_vote(
+                self._region(p.region_id).steering_group,
+                command.votes_for,
+                command.votes_against,
+                command.abstentions,
+                command.voted_on,
+                scores,
+                command.note,
+                meta,
+            ),
+            meta,
+            idem,
+        )
+
+    def submit(
+        self, project_id: UUID, command: Step, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(project_id, lambda p: p.submit(command.note, meta), meta, idem)
+
+    def approve(
+        self, project_id: UUID, command: Approval, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id,
+            lambda p: p.approve(command.note, meta, command.decided_on),
+            meta,
+            idem,
+            money=True,
+        )
+
+    def refuse(
+        self, project_id: UUID, command: Refusal, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(project_id, lambda p: p.refuse(command.note, meta), meta, idem)
+
+    def reduce(
+        self, project_id: UUID, command: Reduction, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id,
+            lambda p: p.reduce(command.grant_cents, command.note, meta),
+            meta,
+            idem,
+            money=True,
+        )
+
+    def request_payment(
+        self, project_id: UUID, command: PaymentRequest, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id,
+            lambda p: p.request_payment(command.declared_expenditure_cents, command.note, meta),
+            meta,
+            idem,
+        )
+
+    def disburse(
+        self, project_id: UUID, command: Disbursement, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id, lambda p: p.disburse(command.amount_cents, command.note, meta), meta, idem,
+            money=True,
+        )  # fmt: skip
+
+    def recover(
+        self, project_id: UUID, command: Recovery, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id, lambda p: p.recover(command.amount_cents, command.note, meta), meta, idem,
+            money=True,
+        )  # fmt: skip
+
+    def accept_proof_of_use(
+        self, project_id: UUID, command: ProofOfUse, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id,
+            lambda p: p.accept_proof_of_use(command.eligible_expenditure_cents, command.note, meta),
+            meta,
+            idem,
+            money=True,
+        )
+
+    def close_project(
+        self, project_id: UUID, command: Step, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(project_id, lambda p: p.close(command.note, meta), meta, idem, money=True)
+
+    def withdraw(
+        self, project_id: UUID, command: Step, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        return self._step(
+            project_id, lambda p: p.withdraw(command.note, meta), meta, idem, money=True
+        )
+
+    def _step(
         self,
         project_id: UUID,
-        step: Step,
-        *,
-        meta: dict[str, Any],
-        idem: Idempotency | None = None,
-        **args: Any,
+        change: Callable[[Project], list[Movement]],
+        meta: Meta,
+        idem: Idem,
+        money: bool = False,
     ) -> ProjectState:
-        """One step of the project's lifecycle (and its money, if it moves any)."""
+        """Run one step on the project, and book the money it moves on the region's
+        budget in the same save. Steps on one budget queue up in this process."""
         lock = None
-        if step in MONEY_STEPS:  # steps on one budget queue up in this process
+        if money:
             fixed = self._project(project_id)  # region and fund never change
             lock = self._locks[budget_id(fixed.region_id, fixed.fund)]
 
         def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
             project = self._project(project_id)
-            movements = getattr(project, step)(**args, meta=meta)
+            movements = change(project)
             changed: list[Aggregate] = [project]
             if movements:
                 budget = self._budget(project.region_id, project.fund)
-                for kind, amount in movements:
-                    getattr(budget, kind)(project.id, amount, meta)
+                for movement in movements:
+                    budget.book(project.id, movement, meta)
                 changed.append(budget)
             return project_state(project), changed
 
         return self.run_command(idem, attempt, ProjectState, lock)
-
-    def record_vote(
-        self,
-        project_id: UUID,
-        *,
-        votes_for: int,
-        votes_against: int,
-        abstentions: int,
-        voted_on: date,
-        scores: list[Score],
-        note: str | None,
-        meta: dict[str, Any],
-        idem: Idempotency | None = None,
-    ) -> ProjectState:
-        """The steering group's vote, judged against the group funding learnt from the
-        regions service (its voting seats and the day it was constituted)."""
-
-        def attempt() -> tuple[ProjectState, Sequence[Aggregate]]:
-            project = self._project(project_id)
-            group = self._region(project.region_id).steering_group
-            project.record_vote(
-                group, votes_for, votes_against, abstentions, voted_on, scores, note, meta
-            )
-            return project_state(project), [project]
-
-        return self.run_command(idem, attempt, ProjectState)
 
     # personal data -------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.funding.domain.rules import NotEnoughMoney
+from services.funding.domain.rules import Movement, NotEnoughMoney
 from shared.es import stable_id
 from shared.money import format_eur
 
@@ -47,6 +47,19 @@ class RegionBudget(Aggregate):
     def _allocation_applied(self, amount_cents: int, region_sequence: int) -> None:
         self.allocated = amount_cents
         self.region_sequence = region_sequence
+
+    def book(self, project_id: UUID, movement: Movement, meta: dict[str, Any]) -> None:
+        """Book one of a project's movements of money on the ledger."""
+        kind, amount = movement
+        match kind:
+            case "commit":
+                self.commit(project_id, amount, meta)
+            case "disburse":
+                self.disburse(project_id, amount, meta)
+            case "release":
+                self.release(project_id, amount, meta)
+            case "recover":
+                self.recover(project_id, amount, meta)
 
     def commit(self, project_id: UUID, amount_cents: int, meta: dict[str, Any]) -> None:
         if amount_cents > self.available:

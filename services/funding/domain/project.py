@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.funding.domain.rules import (
+    Movement,
     NotEnoughMoney,
     NothingToErase,
     ProjectRuleBroken,
@@ -24,7 +25,6 @@ from shared.money import apply_rate, format_eur
 from shared.personal_data import Sealed
 from shared.territory import BERLIN, funding_rate
 
-Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
 Stage = Literal[
     "proposed",
     "priority_checked",

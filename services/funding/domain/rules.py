@@ -6,7 +6,7 @@ Each refusal names the rule it applies.
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TypedDict, get_args
+from typing import Literal, TypedDict, get_args
 
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events.v1 import ApplicantKind
@@ -22,6 +22,8 @@ KINDS = ("project", "study")
 # Commercial companies are eligible only inside a consortium (RL ZRN).
 ELIGIBLE_APPLICANTS = tuple(kind for kind in get_args(ApplicantKind) if kind != "company")
 KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
+# What a project's step does to the region's budget: a kind of movement and its amount.
+Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
 
 
 class ProjectRuleBroken(DomainError):

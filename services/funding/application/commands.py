@@ -1,4 +1,5 @@
-"""Request bodies of the funding API (responses are the application's views)."""
+"""The funding service's commands: what each use case takes, validated at the edge (the
+answers are the views in views.py)."""
 
 from typing import Literal
 

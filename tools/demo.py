@@ -1,4 +1,4 @@
-"""Fill a running system with synthetic projects: `python -m services.funding.demo`.
+"""Fill a running system with synthetic projects: `python -m tools.demo`.
 
 Every project is clearly synthetic (its title starts with "[Demo]", its applicant is
 invented, its purpose says so) and goes through the public HTTP APIs only, with the
@@ -26,8 +26,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from services.funding.api.schemas import ProjectPropose
-from services.funding.client import STEPS, FundingClient
+from services.funding.api.lifecycle import LIFECYCLE
+from services.funding.application.commands import ProjectPropose
+from services.funding.client import FundingClient
 from services.funding.settings import FundingSettings
 from services.regions.api.schemas import SteeringGroupConstitute
 from services.regions.application.views import RegionState
@@ -171,7 +172,7 @@ def vote_when_known(
     demo just constituted (it learns from the regions service's events)."""
     for _ in range(40):
         try:
-            return who.step(project_id, step, STEPS[step].model_validate(payload),
+            return who.step(project_id, step, LIFECYCLE[step].command.model_validate(payload),
                             idempotency_key=key)  # fmt: skip
         except Invalid as exc:
             if step != "vote" or "not constituted" not in exc.message:
@@ -213,7 +214,7 @@ def run(demo: Demo, per_region: int, progress: Progress | None = None) -> Counte
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m services.funding.demo", description=__doc__.split("\n")[0]
+        prog="python -m tools.demo", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--regions-url", default="http://127.0.0.1:8001")
     parser.add_argument("--funding-url", default="http://127.0.0.1:8002")
