@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from services.funding.application.commands import (
     Approval,
+    Command,
     PriorityCheck,
     ProjectPropose,
     Step,

@@ -4,6 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from services.funding.api.lifecycle import (
+    AMENDMENT,
     APPROVAL,
     CLOSURE,
     DISBURSEMENT,
@@ -24,6 +25,7 @@ from services.funding.application.commands import (
     Command,
     Disbursement,
     Erasure,
+    GrantAmendment,
     PaymentRequest,
     PriorityCheck,
     ProjectPropose,
@@ -63,6 +65,11 @@ class FundingClient(ServiceClient):
 
     def approve(self, pid: Pid, body: Approval, *, idempotency_key: Key = None) -> ProjectState:
         return self._run(APPROVAL, pid, body, idempotency_key)
+
+    def amend_grant(
+        self, pid: Pid, body: GrantAmendment, *, idempotency_key: Key = None
+    ) -> ProjectState:
+        return self._run(AMENDMENT, pid, body, idempotency_key)
 
     def refuse(self, pid: Pid, body: Refusal, *, idempotency_key: Key = None) -> ProjectState:
         return self._run(REFUSAL, pid, body, idempotency_key)

@@ -84,6 +84,7 @@ FUNDING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("POST", "/projects/{project_id}/vote"): ({"steering_group"}, True),
     ("POST", "/projects/{project_id}/submission"): ({RM_}, True),
     ("POST", "/projects/{project_id}/approval"): ({"nbank"}, True),
+    ("POST", "/projects/{project_id}/amendments"): ({"nbank"}, True),
     ("GET", "/projects/{project_id}/contact-person"): ({RM_, "nbank", "ministry"}, True),
     ("POST", "/projects/{project_id}/contact-person/erasure"): ({"nbank", "ministry"}, True),
     ("POST", "/projects/{project_id}/refusal"): ({"nbank"}, True),

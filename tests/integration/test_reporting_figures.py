@@ -11,6 +11,7 @@ import pytest
 from services.funding.adapters.public_events import to_public as funding_public
 from services.funding.application.commands import (
     Disbursement,
+    GrantAmendment,
     PaymentRequest,
     ProofOfUse,
     Recovery,
@@ -25,7 +26,7 @@ from tests import support
 from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world, propose, public_events
 
 
-def scenario(funding: FundingApplication) -> None:
+def scenario(funding: FundingApplication, claim: bool) -> None:
     closed = approved(funding)
     funding.request_payment(
         closed, PaymentRequest(declared_expenditure_cents=400000 * EUR, note=None), RM
@@ -46,6 +47,24 @@ def scenario(funding: FundingApplication) -> None:
     funding.disburse(recovered, Disbursement(amount_cents=60000 * EUR, note=None), NBANK)
     funding.recover(recovered, Recovery(amount_cents=5000 * EUR, note="Rückforderung"), NBANK)
     propose(funding, title="Noch in Arbeit", start_date=date(2026, 1, 1), end_date=date(2027, 1, 1))
+    if not claim:
+        return
+    # Paid beyond the final grant: a recovery claim, repaid in part.
+    claimed = approved(funding, location_ags="03358")
+    funding.request_payment(
+        claimed, PaymentRequest(declared_expenditure_cents=100000 * EUR, note=None), RM
+    )
+    funding.disburse(claimed, Disbursement(amount_cents=60000 * EUR, note=None), NBANK)
+    funding.accept_proof_of_use(
+        claimed, ProofOfUse(eligible_expenditure_cents=10000 * EUR, note=None), NBANK
+    )  # a final grant of 6,000 €: 54,000 € claimed back
+    funding.recover(claimed, Recovery(amount_cents=4000 * EUR, note="1. Rate"), NBANK)
+    # A change notice: a later end and a higher cost, so a higher grant.
+    change = GrantAmendment(
+        end_date=date(2027, 12, 31), total_cost_cents=1_300_000 * EUR,
+        eligible_cost_cents=1_100_000 * EUR, decided_on=date(2025, 9, 1), note="Mehrkosten",
+    )  # fmt: skip
+    funding.amend_grant(recovered, change, NBANK)
 
 
 def as_published_before_v2(ce: CloudEvent) -> CloudEvent:
@@ -57,16 +76,16 @@ def as_published_before_v2(ce: CloudEvent) -> CloudEvent:
 
 
 def everything(
-    first_commitment_as_v1: bool = False,
+    first_commitment_as_v1: bool = False, claim: bool = False
 ) -> tuple[list[tuple[CloudEvent, PublicEvent | None]], FundingApplication]:
     regions, funding = funded_world()
-    scenario(funding)
+    scenario(funding, claim)
     events = list(public_events(regions))
     for n in funding.recorder.select_notifications(start=1, limit=10_000):
         events.extend(funding_public(funding.mapper.to_domain_event(n)))
     events.sort(key=lambda ce: ce.time)
     commitments = [i for i, ce in enumerate(events) if ce.type in types_of("FundsCommitted")]
-    assert len(commitments) == 3
+    assert len(commitments) == 3 + 2 * claim  # a change notice commits too
     if first_commitment_as_v1:
         events[commitments[0]] = as_published_before_v2(events[commitments[0]])
     parsed = []
@@ -85,7 +104,7 @@ async def test_figures_now_and_as_of_every_past_moment(
     fresh_database: str, first_commitment_as_v1: bool
 ) -> None:
     """With FundsCommitted v3 only, and with a v1 among them (Kafka's history)."""
-    events, funding = everything(first_commitment_as_v1)
+    events, funding = everything(first_commitment_as_v1, claim=True)
     versions = {p.version for _, p in events if isinstance(p, v1.FundsCommittedV1)}
     assert versions == ({1, 3} if first_commitment_as_v1 else {3})
     conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
@@ -109,8 +128,19 @@ async def test_figures_now_and_as_of_every_past_moment(
                 b.released_cents, b.recovered_cents, b.available_cents,
             )  # fmt: skip
         assert {s["stage"]: s["projects"] for s in live.stages} == {
-            "approved": 1, "closed": 1, "proposed": 1, "withdrawn": 1,
+            "approved": 1, "closed": 1, "proposed": 1, "withdrawn": 1, "proof_accepted": 1,
         }  # fmt: skip
+        # The open recovery claims, as funding's projects hold them.
+        open_claims = sum(p.open_claim_cents for p in funding.region_projects("heidefinition"))
+        assert open_claims == 50_000 * EUR
+        assert sum(r["open_claims_cents"] for r in live.rows) == open_claims
+        amended = await conn.fetchrow(
+            "SELECT end_date, eligible_cost_cents, planned_grant_cents FROM project_view "
+            "WHERE project_id = $1",
+            next(p.project_id for p in funding.region_projects("heidefinition")
+                 if p.end_date == date(2027, 12, 31)),
+        )  # fmt: skip
+        assert tuple(amended) == (date(2027, 12, 31), 1_100_000 * EUR, 660_000 * EUR)
         [efre] = [r for r in live.rows if r["fund"] == "EFRE"]
         assert efre["proposed_cents"] == 600_000 * EUR  # 60 % of the open proposal
 

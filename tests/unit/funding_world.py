@@ -13,6 +13,7 @@ from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import Score
 from services.regions.adapters.public_events import to_public as regions_public
 from services.regions.application.regions import RegionsApplication
+from services.regions.domain.rules import Seat
 from shared.es import meta
 from shared.events import CloudEvent, contract_for
 
@@ -28,7 +29,7 @@ SCORES: list[Score] = [
     {"criterion": "Regionale Wirkung", "points": 6, "max_points": 10},
 ]
 # Eight voting seats and the ArL's advisory one.
-SEATS = [
+SEATS: list[Seat] = [
     {"organisation": "ArL Lüneburg", "kind": "arl", "function": "beratend"},
     *({"organisation": f"Kommune {n}", "kind": "municipal", "function": None} for n in range(5)),
     *({"organisation": f"Partner {n}", "kind": "economic_social_partner", "function": None}

@@ -17,6 +17,10 @@ from shared.topics import FUNDING_SOURCE
 SOURCE = FUNDING_SOURCE
 
 Make = Callable[[Any, dict[str, Any]], PublicEvent]
+# The public contract knows three reasons for a release. The proof of use's reconciliation
+# sets the grant below the commitment, and so may a change notice: to subscribers, a
+# reduction of the grant.
+PUBLIC_REASON = {"proof_of_use": "reduction", "amendment": "reduction"}
 
 
 def _vote(contract: type[v2.ProjectEndorsedV2] | type[v2.ProjectRejectedV2]) -> Make:
@@ -36,6 +40,15 @@ _PROJECT: dict[str, Make] = {
     "Endorsed": _vote(v2.ProjectEndorsedV2),
     "Rejected": _vote(v2.ProjectRejectedV2),
     "Submitted": lambda e, c: v2.ApplicationSubmittedV2(**c),
+    "GrantAmended": lambda e, c: v2.GrantAmendedV1(
+        **c,
+        fund=e.fund,
+        end_date=e.end_date,
+        total_cost_cents=e.total_cost_cents,
+        eligible_cost_cents=e.eligible_cost_cents,
+        grant_cents=e.grant_cents,
+        decided_on=e.decided_on,
+    ),
     "Refused": lambda e, c: v2.GrantRefusedV2(**c),
     "PaymentRequested": lambda e, c: v2.PaymentRequestedV2(
         **c,
@@ -44,10 +57,22 @@ _PROJECT: dict[str, Make] = {
         amount_cents=e.amount_cents,
     ),
     "Disbursed": lambda e, c: v2.FundsDisbursedV2(**c, amount_cents=e.amount_cents),
-    "Recovered": lambda e, c: v2.FundsRecoveredV2(**c, amount_cents=e.amount_cents),
-    "Released": lambda e, c: v2.FundsReleasedV2(**c, amount_cents=e.amount_cents, reason=e.reason),
-    "ProofOfUseAccepted": lambda e, c: v2.ProofOfUseAcceptedV2(
-        **c, eligible_expenditure_cents=e.eligible_expenditure_cents
+    "Recovered": lambda e, c: v2.FundsRecoveredV3(
+        **c, amount_cents=e.amount_cents, open_claim_cents=e.open_claim_cents
+    ),
+    "Released": lambda e, c: v2.FundsReleasedV2(
+        **c, amount_cents=e.amount_cents, reason=PUBLIC_REASON.get(e.reason, e.reason)
+    ),
+    "ProofOfUseAccepted": lambda e, c: (
+        v2.ProofOfUseAcceptedV2(**c, eligible_expenditure_cents=e.eligible_expenditure_cents)
+        if e.final_grant_cents is None  # recorded before the reconciliation (v1)
+        else v2.ProofOfUseAcceptedV3(
+            **c,
+            eligible_expenditure_cents=e.eligible_expenditure_cents,
+            final_grant_cents=e.final_grant_cents,
+            recovery_claim_cents=e.recovery_claim_cents,
+            final_payment_cents=e.final_payment_cents,
+        )
     ),
     "Closed": lambda e, c: v2.ProjectClosedV2(**c),
     "Withdrawn": lambda e, c: v2.ProjectWithdrawnV2(**c),
@@ -60,7 +85,7 @@ def to_public(e: Any) -> Sequence[CloudEvent]:
     if not kind.startswith("Project."):
         return []
     name = kind.removeprefix("Project.")
-    if name not in _PROJECT and name not in ("Proposed", "Approved"):
+    if name not in _PROJECT and name not in ("Proposed", "Approved", "CommitmentRaised"):
         return []  # funding's own bookkeeping (the contact person's erasure among it)
     common: dict[str, Any] = {
         "actor": public_actor(e.meta["actor"]),
@@ -86,7 +111,7 @@ def to_public(e: Any) -> Sequence[CloudEvent]:
             eligible_cost_cents=e.eligible_cost_cents,
             kind=e.kind,
         )
-    elif name == "Approved":
+    elif name in ("Approved", "CommitmentRaised"):  # a change notice commits the difference
         payload = v2.FundsCommittedV3(
             **common,
             fund=e.fund,

@@ -19,6 +19,7 @@ from services.funding.application.commands import (
     Approval,
     Command,
     Disbursement,
+    GrantAmendment,
     PaymentRequest,
     PriorityCheck,
     ProofOfUse,
@@ -64,6 +65,11 @@ APPROVAL = UseCase(
     "approval", Approval, ("nbank",),
     "Approve the grant (Bewilligung): commits eligible cost x rate", A.approve,
 )  # fmt: skip
+AMENDMENT = UseCase(
+    "amendments", GrantAmendment, ("nbank",),
+    "Change the approved project by a change notice (Änderungsbescheid), with the reason: "
+    "its end date (at most 36 months, by 2028-12-31), its cost, its grant", A.amend_grant,
+)  # fmt: skip
 REFUSAL = UseCase("refusal", Refusal, ("nbank",), "Refuse the grant, with the reason", A.refuse)
 REDUCTION = UseCase(
     "reduction", Reduction, ("nbank",), "Reduce the grant; the difference is released", A.reduce
@@ -102,6 +108,7 @@ LIFECYCLE: dict[str, UseCase[Any]] = {
         VOTE,
         SUBMISSION,
         APPROVAL,
+        AMENDMENT,
         REFUSAL,
         REDUCTION,
         PAYMENT_REQUEST,

@@ -90,6 +90,21 @@ class Reduction(Command):
     note: Text = Field(min_length=3, max_length=2000)
 
 
+class GrantAmendment(Command):
+    """A change notice (Änderungsbescheid): what changes, and why. What is left out stays."""
+
+    end_date: Day | None = None
+    total_cost_cents: EuroCents | None = None
+    eligible_cost_cents: EuroCents | None = None
+    grant_cents: EuroCents | None = Field(
+        None,
+        description="the grant after the change; if left out: the eligible cost x the rate "
+        "when the eligible cost changes, else as it is",
+    )
+    decided_on: Day | None = Field(None, description="date on the change notice; today if left out")
+    note: Text = Field(min_length=3, max_length=2000, description="the reason for the change")
+
+
 class PaymentRequest(Command):
     declared_expenditure_cents: EuroCents = Field(description="eligible expenditure incurred")
 

@@ -25,6 +25,7 @@ from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
 from services.funding.application.commands import (
     Approval,
     Disbursement,
+    GrantAmendment,
     PaymentRequest,
     PriorityCheck,
     ProofOfUse,
@@ -193,6 +194,21 @@ class FundingApplication(CommandApplication):
             idem,
             money=True,
         )
+
+    def amend_grant(
+        self, project_id: UUID, command: GrantAmendment, meta: Meta, idem: Idem = None
+    ) -> ProjectState:
+        c = command
+        return self._step(
+            project_id,
+            lambda p: p.amend_grant(
+                c.end_date, c.total_cost_cents, c.eligible_cost_cents, c.grant_cents,
+                c.decided_on, c.note, meta,
+            ),
+            meta,
+            idem,
+            money=True,
+        )  # fmt: skip
 
     def refuse(
         self, project_id: UUID, command: Refusal, meta: Meta, idem: Idem = None

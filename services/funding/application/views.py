@@ -45,6 +45,11 @@ class ProjectState(BaseModel):
     recovered_cents: int
     payment_requests: int
     eligible_expenditure_cents: int | None
+    # The proof of use's reconciliation: the final grant (none before it), the final payment
+    # still due, and what of a recovery claim (Rückforderung) is open.
+    final_grant_cents: int | None = None
+    final_payment_cents: int = 0
+    open_claim_cents: int = 0
     # The steering group's scoring (Projektbewertung) with its vote; none before it.
     scores: list[Scored] = []
     version: int
@@ -94,6 +99,9 @@ def project_state(p: Project) -> ProjectState:
         recovered_cents=p.recovered,
         payment_requests=p.payment_requests,
         eligible_expenditure_cents=p.eligible_expenditure_cents,
+        final_grant_cents=p.final_grant,
+        final_payment_cents=p.final_payment_due,
+        open_claim_cents=p.open_claim,
         scores=[Scored(**s) for s in p.scores],
         version=p.version,
     )

@@ -18,6 +18,7 @@ from services.funding.domain.rules import (
     Score,
     SteeringGroup,
     StepOutOfOrder,
+    check_frame,
     check_vote,
 )
 from shared.es import stable_id
@@ -124,6 +125,9 @@ class Project(Aggregate):
         self.requested = 0
         self.payment_requests = 0
         self.eligible_expenditure_cents: int | None = None
+        # After the proof of use: the final grant, and what of a recovery claim is open.
+        self.final_grant: int | None = None
+        self.open_claim = 0
         self.scores: list[Score] = []  # of the steering group's vote
 
     @property
@@ -137,6 +141,11 @@ class Project(Aggregate):
     @property
     def net_disbursed(self) -> int:
         return self.disbursed - self.recovered
+
+    @property
+    def final_payment_due(self) -> int:
+        """What the final grant still owes beyond the payments (after the proof of use)."""
+        return 0 if self.final_grant is None else max(self.final_grant - self.net_disbursed, 0)
 
     def _expect(self, step: str, *stages: str) -> None:
         if self.stage not in stages:
@@ -341,6 +350,98 @@ class Project(Aggregate):
         self.stage = "approved"
         self.committed += amount_cents
 
+    def amend_grant(
+        self,
+        end_date: date | None,
+        total_cost_cents: int | None,
+        eligible_cost_cents: int | None,
+        grant_cents: int | None,
+        decided_on: date | None,
+        note: str,
+        meta: dict[str, Any],
+    ) -> list[Movement]:
+        """A change notice (Änderungsbescheid): the end date, the cost and the grant, within
+        the programme's frame; the grant's difference is committed or released."""
+        what = "change notice"
+        self._expect("a change notice", "approved")
+        today = datetime.now(BERLIN).date()
+        decided = decided_on or today
+        if decided > today:
+            raise ProjectRuleBroken(f"{what}: the decision date {decided} lies in the future")
+        if decided > self.end_date:
+            raise ProjectRuleBroken(
+                f"{what}: the project ended on {self.end_date}; a change notice is decided "
+                "before a project's end"
+            )
+        end = end_date or self.end_date
+        total = self.total_cost_cents if total_cost_cents is None else total_cost_cents
+        eligible = self.eligible_cost_cents if eligible_cost_cents is None else eligible_cost_cents
+        check_frame(
+            kind=self.kind, start=self.start_date, end=end, total_cents=total,
+            eligible_cents=eligible,
+        )  # fmt: skip
+        cap = apply_rate(eligible, self.funding_rate)
+        if grant_cents is not None:
+            grant = grant_cents
+        else:
+            grant = cap if eligible != self.eligible_cost_cents else self.net_committed
+        if grant > cap:
+            raise ProjectRuleBroken(
+                f"{what}: the grant is at most the eligible cost x the rate, {format_eur(cap)}"
+            )
+        requested = self.requested - self.recovered
+        if grant < requested:
+            raise ProjectRuleBroken(
+                f"{what}: the grant cannot go below what was requested, {format_eur(requested)}"
+            )
+        now = (self.end_date, self.total_cost_cents, self.eligible_cost_cents, self.net_committed)
+        if (end, total, eligible, grant) == now:
+            raise ProjectRuleBroken(f"{what}: changes nothing")
+        change = grant - self.net_committed
+        self._grant_amended(
+            self.region_id, self.fund, end, total, eligible, grant, decided, note, meta
+        )
+        if change > 0:
+            self._commitment_raised(
+                self.region_id, self.fund, change, eligible, self.funding_rate, decided, note, meta
+            )
+            return [("commit", change)]
+        if change < 0:
+            self._released(self.region_id, self.fund, -change, "amendment", note, meta)
+            return [("release", -change)]
+        return []
+
+    @event("GrantAmended")
+    def _grant_amended(
+        self,
+        region_id: str,
+        fund: str,
+        end_date: date,
+        total_cost_cents: int,
+        eligible_cost_cents: int,
+        grant_cents: int,
+        decided_on: date,
+        note: str,
+        meta: dict[str, Any],
+    ) -> None:
+        self.end_date = end_date
+        self.total_cost_cents = total_cost_cents
+        self.eligible_cost_cents = eligible_cost_cents
+
+    @event("CommitmentRaised")
+    def _commitment_raised(
+        self,
+        region_id: str,
+        fund: str,
+        amount_cents: int,
+        eligible_cost_cents: int,
+        funding_rate: Decimal,
+        decided_on: date,
+        note: str,
+        meta: dict[str, Any],
+    ) -> None:
+        self.committed += amount_cents
+
     def refuse(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
         self._expect("the grant decision", "submitted")
         self._refused(self.region_id, self.fund, note, meta)
@@ -401,8 +502,11 @@ class Project(Aggregate):
 
     def disburse(self, amount_cents: int, note: str | None, meta: dict[str, Any]) -> list[Movement]:
         self._expect("a disbursement", "approved", "proof_accepted")
-        open_requests = self.requested - self.disbursed
-        left = min(open_requests, self.net_committed - self.net_disbursed)
+        if self.final_grant is not None:  # the proof of use is the last request
+            left = self.final_payment_due
+        else:
+            open_requests = self.requested - self.disbursed
+            left = min(open_requests, self.net_committed - self.net_disbursed)
         if amount_cents > left:
             raise NotEnoughMoney(
                 f"disbursement: {format_eur(amount_cents)} cannot be paid, {format_eur(left)} "
@@ -418,44 +522,121 @@ class Project(Aggregate):
         self.disbursed += amount_cents
 
     def recover(self, amount_cents: int, note: str | None, meta: dict[str, Any]) -> list[Movement]:
+        """Record money paid back: a recovery claim's repayment, or, before the proof of
+        use, money paid out that NBank claims back."""
         self._expect("a recovery", "approved", "proof_accepted", "closed")
         if amount_cents > self.net_disbursed:
             raise NotEnoughMoney(
                 f"recovery: {format_eur(amount_cents)} is more than was paid out, "
                 f"{format_eur(self.net_disbursed)}"
             )
-        self._recovered(self.region_id, self.fund, amount_cents, note, meta)
+        if self.open_claim and amount_cents > self.open_claim:
+            raise NotEnoughMoney(
+                f"recovery: {format_eur(amount_cents)} repaid, but {format_eur(self.open_claim)} "
+                "of the claim are open"
+            )
+        open_claim = self.open_claim - min(amount_cents, self.open_claim)
+        self._recovered(self.region_id, self.fund, amount_cents, open_claim, note, meta)
         return [("recover", amount_cents)]
 
-    @event("Recovered")
+    class Recovered(Aggregate.Event):
+        """Money paid back. Version 2 says what of the recovery claim is still open;
+        version 1 knew no claims."""
+
+        class_version = 2
+        region_id: str
+        fund: str
+        amount_cents: int
+        open_claim_cents: int
+        note: str | None
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["open_claim_cents"] = 0
+
+    @event(Recovered)
     def _recovered(
-        self, region_id: str, fund: str, amount_cents: int, note: str | None, meta: dict[str, Any]
+        self,
+        region_id: str,
+        fund: str,
+        amount_cents: int,
+        open_claim_cents: int,
+        note: str | None,
+        meta: dict[str, Any],
     ) -> None:
         self.recovered += amount_cents
+        self.open_claim = open_claim_cents
 
     # the end ----------------------------------------------------------------------------
 
     def accept_proof_of_use(
         self, eligible_expenditure_cents: int, note: str | None, meta: dict[str, Any]
     ) -> list[Movement]:
+        """Reconcile: the final grant is the eligible expenditure x the rate, capped by the
+        commitment. Paid beyond it: a recovery claim; due beyond the payments: the final
+        payment; the rest of the commitment is released."""
         self._expect("the proof of use", "approved")
-        self._proof_accepted(self.region_id, self.fund, eligible_expenditure_cents, note, meta)
-        return []
+        final = min(apply_rate(eligible_expenditure_cents, self.funding_rate), self.net_committed)
+        paid = self.net_disbursed
+        unspent = self.net_committed - max(final, paid)
+        self._proof_accepted(
+            self.region_id, self.fund, eligible_expenditure_cents, final,
+            max(paid - final, 0), max(final - paid, 0), note, meta,
+        )  # fmt: skip
+        if unspent:
+            self._released(self.region_id, self.fund, unspent, "proof_of_use", note, meta)
+        return [("release", unspent)] if unspent else []
 
-    @event("ProofOfUseAccepted")
+    class ProofOfUseAccepted(Aggregate.Event):
+        """Version 2 records the reconciliation (final grant, recovery claim, final
+        payment); version 1 did not, and its projects close as before: what was not paid
+        is released."""
+
+        class_version = 2
+        region_id: str
+        fund: str
+        eligible_expenditure_cents: int
+        final_grant_cents: int | None
+        recovery_claim_cents: int
+        final_payment_cents: int
+        note: str | None
+        meta: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state |= {"final_grant_cents": None, "recovery_claim_cents": 0}
+            state["final_payment_cents"] = 0
+
+    @event(ProofOfUseAccepted)
     def _proof_accepted(
         self,
         region_id: str,
         fund: str,
         eligible_expenditure_cents: int,
+        final_grant_cents: int | None,
+        recovery_claim_cents: int,
+        final_payment_cents: int,
         note: str | None,
         meta: dict[str, Any],
     ) -> None:
         self.stage = "proof_accepted"
         self.eligible_expenditure_cents = eligible_expenditure_cents
+        self.final_grant = final_grant_cents
+        self.open_claim = recovery_claim_cents
 
     def close(self, note: str | None, meta: dict[str, Any]) -> list[Movement]:
         self._expect("closing", "proof_accepted")
+        if self.final_payment_due:
+            raise StepOutOfOrder(
+                f"closing: the final payment of {format_eur(self.final_payment_due)} is due; "
+                "pay it first"
+            )
+        if self.open_claim:
+            raise StepOutOfOrder(
+                f"closing: {format_eur(self.open_claim)} of a recovery claim are open; record "
+                "the repayment first"
+            )
         unspent = self.net_committed - self.net_disbursed
         if unspent:
             self._released(self.region_id, self.fund, unspent, "closure", note, meta)

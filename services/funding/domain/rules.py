@@ -90,6 +90,16 @@ def check_proposal(
         )
     if not KREISSCHLUESSEL.match(location_ags):
         raise ProjectRuleBroken(f"location: {location_ags!r} is not a district of Niedersachsen")
+    check_frame(
+        kind=kind, start=start, end=end, total_cents=total_cents, eligible_cents=eligible_cents
+    )
+
+
+def check_frame(
+    *, kind: str, start: date, end: date, total_cents: int, eligible_cents: int
+) -> None:
+    """The programme's frame of a project, at its proposal and at every change: its size,
+    its costs, at most 36 months, and its end by 2028-12-31."""
     minimum = MIN_ELIGIBLE_STUDY_CENTS if kind == "study" else MIN_ELIGIBLE_CENTS
     if eligible_cents < minimum:
         raise ProjectRuleBroken(

@@ -18,7 +18,7 @@ from typing import Any
 from services.reporting.adapters import schema
 from services.reporting.adapters.project_fold import STAGE_OF
 from services.reporting.adapters.statements import statement_for
-from shared.events import contract_for, types_of, v1
+from shared.events import contract_for, types_of, v1, v2
 from shared.pg import DbConn
 from shared.territory import RATE_MORE_DEVELOPED, RATE_TRANSITION, TRANSITION_PREFIX
 
@@ -33,7 +33,8 @@ SELECT r.region_id, r.name, r.arl, r.category, f.fund,
        coalesce(sum(p.committed_cents), 0) AS committed_cents,
        coalesce(sum(p.disbursed_cents), 0) AS disbursed_cents,
        coalesce(sum(p.released_cents), 0) AS released_cents,
-       coalesce(sum(p.recovered_cents), 0) AS recovered_cents
+       coalesce(sum(p.recovered_cents), 0) AS recovered_cents,
+       coalesce(sum(p.open_claim_cents), 0) AS open_claims_cents
 FROM region_view r
 CROSS JOIN (VALUES ('EFRE'), ('ESF+')) AS f(fund)
 LEFT JOIN region_allocation a ON a.region_id = r.region_id AND a.fund = f.fund
@@ -89,13 +90,23 @@ WITH ev AS (
         (data->>'amount_cents')::bigint AS amount,
         (data->>'declared_expenditure_cents')::bigint AS declared,
         (data->>'eligible_expenditure_cents')::bigint AS eligible,
-        CASE WHEN {of_type(v1.ProjectProposedV1)} THEN data END AS proposal
+        (data->>'final_grant_cents')::bigint AS final_grant,
+        coalesce((data->>'recovery_claim_cents')::bigint, (data->>'open_claim_cents')::bigint)
+            AS open_claim,
+        CASE WHEN {of_type(v1.ProjectProposedV1)} THEN data END AS proposal,
+        CASE WHEN {of_type(v2.GrantAmendedV1)} THEN data END AS amendment
     FROM audit_log
     WHERE time <= $1 AND source = '/zukunftsregionen/funding'
       AND ($2::text IS NULL OR data->>'region_id' = $2)
 ), stage AS (
     SELECT DISTINCT ON (aggregate_id) aggregate_id, {_STAGE_CASE} AS stage FROM ev
     WHERE ({_STAGE_CASE}) IS NOT NULL ORDER BY aggregate_id, sequence DESC
+), claim AS (
+    SELECT DISTINCT ON (aggregate_id) aggregate_id, open_claim FROM ev
+    WHERE open_claim IS NOT NULL ORDER BY aggregate_id, sequence DESC
+), amended AS (
+    SELECT DISTINCT ON (aggregate_id) aggregate_id, amendment AS a FROM ev
+    WHERE amendment IS NOT NULL ORDER BY aggregate_id, sequence DESC
 ), money AS (
     SELECT aggregate_id,
         {_sum(v1.FundsCommittedV1)} AS committed, {_sum(v1.PaymentRequestedV1)} AS requested,
@@ -104,7 +115,8 @@ WITH ev AS (
         {_sum(v1.FundsRecoveredV1)} AS recovered,
         max(eligible) FILTER (WHERE {of_type(v1.ProofOfUseAcceptedV1)})
             AS eligible_expenditure,
-        max(time) FILTER (WHERE {of_type(v1.FundsCommittedV1)}) AS selected_at,
+        max(final_grant) AS final_grant,
+        min(time) FILTER (WHERE {of_type(v1.FundsCommittedV1)}) AS selected_at,
         max(time) AS updated_at
     FROM ev GROUP BY aggregate_id
 )
@@ -113,14 +125,19 @@ SELECT (d->>'project_id')::uuid, d->>'operation_code', d->>'region_id', d->>'tit
     d->>'purpose', d->>'applicant_name', d->>'applicant_kind', d->>'handlungsfeld', d->>'fund',
     d->>'location_ags',
     {_CATEGORY},
-    d->>'kind', (d->>'start_date')::date, (d->>'end_date')::date,
-    (d->>'total_cost_cents')::bigint, (d->>'eligible_cost_cents')::bigint,
-    floor((d->>'eligible_cost_cents')::bigint * {_RATE})::bigint,
+    d->>'kind', (d->>'start_date')::date, coalesce(a->>'end_date', d->>'end_date')::date,
+    coalesce(a->>'total_cost_cents', d->>'total_cost_cents')::bigint,
+    coalesce(a->>'eligible_cost_cents', d->>'eligible_cost_cents')::bigint,
+    coalesce((a->>'grant_cents')::bigint,
+             floor((d->>'eligible_cost_cents')::bigint * {_RATE})::bigint),
     coalesce(s.stage, 'proposed'), m.committed, m.requested, m.declared, m.disbursed,
-    m.released, m.recovered, m.eligible_expenditure, p.time, m.selected_at, m.updated_at
+    m.released, m.recovered, m.eligible_expenditure, p.time, m.selected_at, m.updated_at,
+    m.final_grant, coalesce(c.open_claim, 0)
 FROM (SELECT proposal AS d, time, aggregate_id FROM ev WHERE proposal IS NOT NULL) AS p
 JOIN money m USING (aggregate_id)
 LEFT JOIN stage s USING (aggregate_id)
+LEFT JOIN claim c USING (aggregate_id)
+LEFT JOIN amended USING (aggregate_id)
 """
 
 REGION_EVENTS = """

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from shared.events import PublicEvent, v1
+from shared.events import PublicEvent, v1, v2
 from shared.money import apply_rate
 from shared.pg import DbConn
 from shared.territory import category, funding_rate
@@ -49,6 +49,7 @@ PROJECT_EVENTS: tuple[type[PublicEvent], ...] = (
     v1.FundsDisbursedV1,
     v1.FundsReleasedV1,
     v1.FundsRecoveredV1,
+    v2.GrantAmendedV1,
 )
 
 
@@ -62,6 +63,10 @@ class Delta:
         )
     )
     eligible_expenditure: int | None = None
+    # A change notice: end date, total and eligible cost, and the grant as planned now.
+    amendment: tuple[Any, int, int, int] | None = None
+    final_grant: int | None = None
+    open_claim: int | None = None  # the last word on the recovery claim, if any
     selected_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -86,10 +91,20 @@ def fold(events: list[tuple[Any, PublicEvent]]) -> dict[UUID, Delta]:
             d.money[ADDS[kind]] += p.amount_cents  # type: ignore[attr-defined]
         if isinstance(p, v1.PaymentRequestedV1):
             d.money["declared"] += p.declared_expenditure_cents
-        if isinstance(p, v1.FundsCommittedV1):
-            d.selected_at = e.time
+        if isinstance(p, v1.FundsCommittedV1) and d.selected_at is None:
+            d.selected_at = e.time  # the first commitment (a change notice may add one)
+        if isinstance(p, v2.GrantAmendedV1):
+            amended = (p.end_date, p.total_cost_cents, p.eligible_cost_cents, p.grant_cents)
+            if d.proposal is not None:
+                d.proposal = (*d.proposal[:13], *amended, d.proposal[17])
+            else:
+                d.amendment = amended
         if isinstance(p, v1.ProofOfUseAcceptedV1):
             d.eligible_expenditure = p.eligible_expenditure_cents
+        if isinstance(p, v2.ProofOfUseAcceptedV3):
+            d.final_grant, d.open_claim = p.final_grant_cents, p.recovery_claim_cents
+        if isinstance(p, v2.FundsRecoveredV3):
+            d.open_claim = p.open_claim_cents
     return deltas
 
 
@@ -108,8 +123,9 @@ INSERT = (
     "start_date, end_date, total_cost_cents, eligible_cost_cents, planned_grant_cents, "
     "proposed_at, stage, committed_cents, requested_cents, declared_expenditure_cents, "
     "disbursed_cents, released_cents, recovered_cents, eligible_expenditure_cents, "
-    "selected_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-    "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
+    "selected_at, updated_at, final_grant_cents, open_claim_cents) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
+    "$24, $25, $26, $27, $28, $29, $30)"
 )
 UPDATE = """
 UPDATE project_view p SET
@@ -121,12 +137,21 @@ UPDATE project_view p SET
     released_cents = p.released_cents + d.released,
     recovered_cents = p.recovered_cents + d.recovered,
     eligible_expenditure_cents = coalesce(d.eligible_expenditure, p.eligible_expenditure_cents),
-    selected_at = coalesce(d.selected_at, p.selected_at),
-    updated_at = d.updated_at
+    selected_at = coalesce(p.selected_at, d.selected_at),
+    end_date = coalesce(d.end_date, p.end_date),
+    total_cost_cents = coalesce(d.total_cost, p.total_cost_cents),
+    eligible_cost_cents = coalesce(d.eligible_cost, p.eligible_cost_cents),
+    planned_grant_cents = coalesce(d.planned_grant, p.planned_grant_cents),
+    updated_at = d.updated_at,
+    final_grant_cents = coalesce(d.final_grant, p.final_grant_cents),
+    open_claim_cents = coalesce(d.open_claim, p.open_claim_cents)
 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
-            $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[])
+            $7::bigint[], $8::bigint[], $9::bigint[], $10::timestamptz[], $11::timestamptz[],
+            $12::bigint[], $13::bigint[], $14::date[], $15::bigint[], $16::bigint[],
+            $17::bigint[])
     AS d(id, stage, committed, requested, declared, disbursed, released, recovered,
-         eligible_expenditure, selected_at, updated_at)
+         eligible_expenditure, selected_at, updated_at, final_grant, open_claim, end_date,
+         total_cost, eligible_cost, planned_grant)
 WHERE p.project_id = d.id
 """
 
@@ -139,19 +164,21 @@ async def write(conn: DbConn, deltas: dict[UUID, Delta]) -> None:
             [
                 (*proposal, d.stage, d.money["committed"], d.money["requested"],
                  d.money["declared"], d.money["disbursed"], d.money["released"],
-                 d.money["recovered"], d.eligible_expenditure, d.selected_at, d.updated_at)
+                 d.money["recovered"], d.eligible_expenditure, d.selected_at, d.updated_at,
+                 d.final_grant, d.open_claim or 0)
                 for proposal, d in new
             ],
         )  # fmt: skip
     known = [(pid, d) for pid, d in deltas.items() if d.proposal is None]
     if not known:
         return
-    columns: list[list[Any]] = [[] for _ in range(11)]
+    columns: list[list[Any]] = [[] for _ in range(17)]
     for pid, d in known:
         m = d.money
         row = (
             pid, d.stage, m["committed"], m["requested"], m["declared"], m["disbursed"],
             m["released"], m["recovered"], d.eligible_expenditure, d.selected_at, d.updated_at,
+            d.final_grant, d.open_claim, *(d.amendment or (None,) * 4),
         )  # fmt: skip
         for column, value in zip(columns, row, strict=True):
             column.append(value)

@@ -36,7 +36,8 @@ PROJECT_COLUMNS = (
     "project_id", "operation_code", "region_id", "title", "applicant_name", "handlungsfeld",
     "fund", "location_ags", "category", "kind", "start_date", "end_date", "eligible_cost_cents",
     "planned_grant_cents", "stage", "committed_cents", "disbursed_cents", "released_cents",
-    "recovered_cents", "proposed_at", "selected_at", "updated_at",
+    "recovered_cents", "final_grant_cents", "open_claim_cents", "proposed_at", "selected_at",
+    "updated_at",
 )  # fmt: skip
 _PROJECTS = (
     f"SELECT {', '.join(PROJECT_COLUMNS)} FROM project_view "

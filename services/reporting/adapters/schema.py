@@ -96,6 +96,9 @@ CREATE TABLE IF NOT EXISTS project_view (
     updated_at          timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS project_view_region ON project_view (region_id, fund, stage);
+-- The proof of use's reconciliation: the final grant, and what of a recovery claim is open.
+ALTER TABLE project_view ADD COLUMN IF NOT EXISTS final_grant_cents bigint;
+ALTER TABLE project_view ADD COLUMN IF NOT EXISTS open_claim_cents bigint NOT NULL DEFAULT 0;
 
 DROP TABLE IF EXISTS arl_overview;  -- now a query over region_view
 """

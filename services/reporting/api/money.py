@@ -19,7 +19,7 @@ router = APIRouter(tags=["money"])
 
 MONEY = ("allocated_cents", "proposed_cents", "endorsed_cents", "submitted_cents",
          "committed_cents", "disbursed_cents", "released_cents", "recovered_cents",
-         "available_cents")  # fmt: skip
+         "available_cents", "open_claims_cents")  # fmt: skip
 
 
 class Totals(BaseModel):
@@ -32,6 +32,9 @@ class Totals(BaseModel):
     released_cents: int = 0
     recovered_cents: int = 0
     available_cents: int = 0
+    open_claims_cents: int = Field(
+        0, description="recovery claims (Rückforderungen) from proofs of use, not yet repaid"
+    )
 
 
 class FundFigures(Totals):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.reporting.adapters import queries
 from services.reporting.api.deps import AsOf, AsOfPool, Pool, Reader
@@ -39,6 +39,8 @@ class ProjectRow(BaseModel):
     disbursed_cents: int
     released_cents: int
     recovered_cents: int
+    final_grant_cents: int | None = Field(None, description="as reconciled by the proof of use")
+    open_claim_cents: int = Field(0, description="of a recovery claim, not yet repaid")
     proposed_at: datetime
     selected_at: datetime | None
     updated_at: datetime

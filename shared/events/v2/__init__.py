@@ -12,7 +12,9 @@ from shared.events.v2.funding import (
     FundsCommittedV3,
     FundsDisbursedV2,
     FundsRecoveredV2,
+    FundsRecoveredV3,
     FundsReleasedV2,
+    GrantAmendedV1,
     GrantRefusedV2,
     PaymentRequestedV2,
     PriorityCheckRecordedV2,
@@ -22,6 +24,7 @@ from shared.events.v2.funding import (
     ProjectRejectedV2,
     ProjectWithdrawnV2,
     ProofOfUseAcceptedV2,
+    ProofOfUseAcceptedV3,
 )
 from shared.events.v2.public import Public, PublicStep
 from shared.events.v2.regions import (
@@ -44,7 +47,9 @@ __all__ = [
     "FundsCommittedV3",
     "FundsDisbursedV2",
     "FundsRecoveredV2",
+    "FundsRecoveredV3",
     "FundsReleasedV2",
+    "GrantAmendedV1",
     "GrantRefusedV2",
     "HandlungsfelderAmendedV1",
     "MembersRecordedV2",
@@ -57,6 +62,7 @@ __all__ = [
     "ProjectRejectedV2",
     "ProjectWithdrawnV2",
     "ProofOfUseAcceptedV2",
+    "ProofOfUseAcceptedV3",
     "Public",
     "PublicStep",
     "RegionRecognisedV2",

@@ -5,10 +5,17 @@ funding's own record of the project (shared/events/v2/public.py)."""
 # The v2 classes replace v1's `actor` and `note`, which mypy reads as incompatible.
 # mypy: disable-error-code="misc"
 
-from shared.events.base import contract
+from uuid import UUID
+
+from pydantic import Field
+
+from shared.events.base import PublicEvent, contract
 from shared.events.v1 import funding as v1
+from shared.events.v1.common import Fund, RegionId
 from shared.events.v2.committed import FundsCommittedV2
-from shared.events.v2.public import PublicStep
+from shared.events.v2.public import Public, PublicStep
+from shared.money import EuroCents
+from shared.text import Day
 
 
 @contract
@@ -55,6 +62,26 @@ class FundsCommittedV3(PublicStep, FundsCommittedV2):
 
 
 @contract
+class GrantAmendedV1(Public, PublicEvent):
+    """NBank changed an approved project by a change notice (Änderungsbescheid): its end
+    date, its cost, its grant, as they stand after the change. A higher grant follows as
+    FundsCommitted (the difference), a lower one as FundsReleased (reason "reduction").
+    The reason stays in funding's record of the project, as every step's note does."""
+
+    name = "GrantAmended"
+    version = 1
+
+    project_id: UUID
+    region_id: RegionId
+    fund: Fund
+    end_date: Day
+    total_cost_cents: EuroCents
+    eligible_cost_cents: EuroCents
+    grant_cents: EuroCents = Field(description="the grant after the change")
+    decided_on: Day = Field(description="date on the change notice")
+
+
+@contract
 class GrantRefusedV2(PublicStep, v1.GrantRefusedV1):
     """NBank refused the grant (the reason stays in funding's record of the project)."""
 
@@ -83,6 +110,27 @@ class ProofOfUseAcceptedV2(PublicStep, v1.ProofOfUseAcceptedV1):
 
 
 @contract
+class ProofOfUseAcceptedV3(ProofOfUseAcceptedV2):
+    """NBank accepted the proof of use (Verwendungsnachweis) and reconciled the grant.
+
+    v3 adds the reconciliation: the final grant (the eligible expenditure x the rate,
+    capped by the commitment); what was paid beyond it, claimed back (Rückforderung) and
+    open until FundsRecovered says it is repaid; and the final payment still due. What is
+    left of the commitment follows as FundsReleased (reason "proof_of_use").
+    """
+
+    version = 3
+
+    final_grant_cents: EuroCents = Field(description="the grant as reconciled")
+    recovery_claim_cents: EuroCents = Field(
+        description="paid beyond the final grant: claimed back, open until repaid"
+    )
+    final_payment_cents: EuroCents = Field(
+        description="the final grant beyond the payments: due as the final payment"
+    )
+
+
+@contract
 class FundsReleasedV2(PublicStep, v1.FundsReleasedV1):
     """Committed money that will not be spent goes back to the region's budget."""
 
@@ -108,3 +156,13 @@ class FundsRecoveredV2(PublicStep, v1.FundsRecoveredV1):
     """Money paid out was claimed back (Rückforderung) and returns to the budget."""
 
     version = 2
+
+
+@contract
+class FundsRecoveredV3(FundsRecoveredV2):
+    """Money paid out was paid back and returns to the budget; v3 adds what of the
+    project's recovery claim (from its proof of use) is still open after it."""
+
+    version = 3
+
+    open_claim_cents: EuroCents = Field(description="of the recovery claim, still open")
