@@ -30,9 +30,9 @@ SCORES: list[Score] = [
 ]
 # Eight voting seats and the ArL's advisory one.
 SEATS: list[Seat] = [
-    {"organisation": "ArL Lüneburg", "kind": "arl", "function": "beratend"},
-    *({"organisation": f"Kommune {n}", "kind": "municipal", "function": None} for n in range(5)),
-    *({"organisation": f"Partner {n}", "kind": "economic_social_partner", "function": None}
+    Seat(organisation="ArL Lüneburg", kind="arl", function="beratend"),
+    *(Seat(organisation=f"Kommune {n}", kind="municipal", function=None) for n in range(5)),
+    *(Seat(organisation=f"Partner {n}", kind="economic_social_partner", function=None)
       for n in range(3)),
 ]  # fmt: skip
 
