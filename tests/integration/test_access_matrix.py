@@ -60,6 +60,7 @@ REPORTING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ),
     ("GET", "/reports/operations"): (ALL, False),
     ("GET", "/reports/art42"): (ALL, False),
+    ("GET", "/reports/business-dates"): (ALL, False),
     ("GET", "/regions/{region_id}/funds"): (ALL, False),
     ("GET", "/projects"): (NOT_AGENCY, False),
     # The project's region is known only once it is found (the matrix database is empty).

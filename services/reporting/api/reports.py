@@ -1,11 +1,13 @@
 """HTTP resource /reports: the EU list of operations and the Art. 42 financial tables,
-as JSON, CSV (list of operations) or XLSX, downloadable."""
+as JSON, CSV (list of operations) or XLSX, downloadable; and the figures by business date."""
 
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from services.reporting.adapters.business_dates import MEANING, by_business_date
 from services.reporting.adapters.eu_reports import (
     ART42_COLUMNS,
     OPERATION_COLUMNS,
@@ -69,3 +71,42 @@ async def art42(
             f"art42-{cutoff.isoformat()}.xlsx", as_xlsx("Art. 42", rows, ART42_COLUMNS), XLSX
         )
     return JSONResponse({"cutoff": cutoff.isoformat(), "rows": as_json(rows)})
+
+
+class BusinessDateRow(BaseModel):
+    region_id: str
+    fund: str
+    committed_cents: int
+    approved_projects: int
+    endorsed_projects: int
+    disbursed_cents: int
+    released_cents: int
+    recovered_cents: int
+
+
+class BusinessDateFigures(BaseModel):
+    until: Day
+    region_id: str | None
+    meaning: dict[str, str]
+    rows: list[BusinessDateRow]
+
+
+@router.get(
+    "/business-dates",
+    summary="Figures by business date: grants by the date of their decision, endorsements by "
+    "the date of the vote, however late recorded (`as_of` elsewhere: by the time recorded)",
+)
+async def business_dates(
+    db: Pool,
+    _: PublicReader,
+    until: Annotated[Day, Query(description="the last business day counted, e.g. 2025-12-31")],
+    region_id: str | None = None,
+) -> BusinessDateFigures:
+    async with db.acquire() as conn:
+        rows = await by_business_date(conn, until, region_id)
+    return BusinessDateFigures(
+        until=until,
+        region_id=region_id,
+        meaning=MEANING,
+        rows=[BusinessDateRow(**r) for r in rows],
+    )
