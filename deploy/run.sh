@@ -19,6 +19,9 @@ INSTANCES="${ZR_INSTANCES:-2}"
 SERVICES=(regions funding reporting)
 declare -A PORTS=([regions]=8001 [funding]=8002 [reporting]=8003)
 instance_port() { echo $((PORTS[$1] + 10 * $2)); }
+# Where a service reaches another: regions asks funding (through the balancer) to hold a
+# budget cut before it records it.
+declare -A REACH=([regions]="REGIONS_FUNDING_URL=http://127.0.0.1:${PORTS[funding]}")
 PIDS=()
 cleanup() {
   trap - EXIT INT TERM
@@ -43,7 +46,7 @@ for svc in "${SERVICES[@]}"; do
     port=$(instance_port "$svc" "$i")
     say "starting $svc #$i on 127.0.0.1:$port as role zr_$svc (log: var/log/$svc-$i.log)"
     env $(service_db_env "$svc") "${prefix}_HTTP_PORT=$port" \
-      "${prefix}_TRACES_FILE=$VAR/log/traces-$svc-$i.jsonl" \
+      "${prefix}_TRACES_FILE=$VAR/log/traces-$svc-$i.jsonl" ${REACH[$svc]:-} \
       uv run --frozen python -m "services.$svc" serve >>"$VAR/log/$svc-$i.log" 2>&1 &
     PIDS+=($!) servers+=("127.0.0.1:$port") scraped+=("$svc=127.0.0.1:$port")
   done

@@ -5,7 +5,7 @@ import asyncio
 from fastapi import FastAPI
 
 from services.funding.adapters.public_events import SOURCE, to_public
-from services.funding.api import lifecycle, projects
+from services.funding.api import budgets, lifecycle, projects
 from services.funding.application.funding import FundingApplication
 from services.funding.settings import FundingSettings
 from shared import personal_data, relay
@@ -92,5 +92,5 @@ def create_api(service: FundingService) -> FastAPI:
         service,
         title="Zukunftsregionen: funding service",
         description="Projects from proposal to closure against the regions' budget ledgers.",
-        routers=[projects.router, lifecycle.router],
+        routers=[projects.router, lifecycle.router, budgets.router],
     )

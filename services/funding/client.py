@@ -20,6 +20,7 @@ from services.funding.api.lifecycle import (
     WITHDRAWAL,
     UseCase,
 )
+from services.funding.application.budget_cuts import CutCancel, CutReserve, CutState
 from services.funding.application.commands import (
     Approval,
     Command,
@@ -131,3 +132,19 @@ class FundingClient(ServiceClient):
     def erase_contact_person(self, project_id: UUID | str, note: str) -> None:
         path = f"/projects/{project_id}/contact-person/erasure"
         self.command(path, Erasure(note=note), type(None))
+
+    def budget_cut(
+        self,
+        region_id: str,
+        fund: str,
+        cut_id: UUID | str,
+        body: CutReserve | CutCancel,
+        *,
+        idempotency_key: Key = None,
+    ) -> CutState:
+        """Hold a cut of a budget (CutReserve) or let go of it (CutCancel): the regions
+        service, before it records a lower allocation and when it does not."""
+        path = f"/regions/{region_id}/budgets/{fund}/cuts/{cut_id}"
+        if isinstance(body, CutCancel):
+            path += "/cancellation"
+        return self.command(path, body, CutState, idempotency_key=idempotency_key)

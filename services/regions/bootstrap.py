@@ -2,8 +2,10 @@
 
 from fastapi import FastAPI
 
+from services.regions.adapters.funding import funding_ledger
 from services.regions.adapters.public_events import SOURCE, to_public
 from services.regions.api import budget, programme, regions, structure
+from services.regions.application.budget_cuts import FundingLedger
 from services.regions.application.regions import RegionsApplication
 from services.regions.settings import RegionsSettings
 from shared import relay
@@ -28,9 +30,13 @@ DATABASE = Schema(
 )
 
 
-def bootstrap(settings: RegionsSettings | None = None) -> RegionsService:
+def bootstrap(
+    settings: RegionsSettings | None = None, funding: FundingLedger | None = None
+) -> RegionsService:
+    """The service; it asks funding to hold budget cuts (at REGIONS_FUNDING_URL over HTTP,
+    unless given another ledger)."""
     settings = settings or RegionsSettings()
-    app = make_app(settings)
+    app = make_app(settings, funding or funding_ledger(settings))
     topic = Topics(settings.topic_prefix).regions_events
     return assemble(
         settings, app, to_public, topic, run_relay=settings.run_relay, database=DATABASE,
@@ -38,9 +44,9 @@ def bootstrap(settings: RegionsSettings | None = None) -> RegionsService:
     )  # fmt: skip
 
 
-def make_app(settings: RegionsSettings) -> RegionsApplication:
+def make_app(settings: RegionsSettings, funding: FundingLedger | None = None) -> RegionsApplication:
     reach_database(settings)
-    return RegionsApplication(env=settings.eventsourcing_env())
+    return RegionsApplication(env=settings.eventsourcing_env(), funding=funding)
 
 
 def migrate(settings: RegionsSettings | None = None) -> None:

@@ -10,3 +10,7 @@ class RegionsSettings(ServiceSettings):
     http_port: int = 8001
     pg_database: str = "zr_regions"
     run_relay: bool = True
+    # The funding service, which holds a budget cut before regions records it (issue 13,
+    # rule 1), e.g. http://funding:8002. Unset: cuts are refused (503), as no one can
+    # confirm them; raises and everything else work.
+    funding_url: str | None = None

@@ -81,6 +81,12 @@ FUNDING: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("GET", "/projects/{project_id}/history"): (NOT_AGENCY, True),
     ("GET", "/regions/{region_id}/projects"): (NOT_AGENCY, True),
     ("GET", "/regions/{region_id}/budgets"): (NOT_AGENCY, True),
+    # A budget cut held while the regions service records it: the regions service only.
+    ("POST", "/regions/{region_id}/budgets/{fund}/cuts/{cut_id}"): ({"service"}, False),
+    ("POST", "/regions/{region_id}/budgets/{fund}/cuts/{cut_id}/cancellation"): (
+        {"service"},
+        False,
+    ),
     ("POST", "/projects/{project_id}/priority-check"): ({RM_, "arl", "nbank"}, True),
     ("POST", "/projects/{project_id}/vote"): ({"steering_group"}, True),
     ("POST", "/projects/{project_id}/submission"): ({RM_}, True),
@@ -159,6 +165,7 @@ def walk(
             template.replace("{region_id}", own)
             .replace("{project_id}", project_id)
             .replace("{fund}", "EFRE")
+            .replace("{cut_id}", "5d0c1f2e-7a3b-4c8d-9e6f-0a1b2c3d4e5f")
             .replace("{event_type}", "de.niedersachsen.zukunftsregionen.FundsCommitted.v2")
         )
         body = {"not_a_field": True} if method == "POST" else None

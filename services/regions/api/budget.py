@@ -1,5 +1,5 @@
 """HTTP commands on a region's budget per fund: allocation out of the envelope, adjustment
-with a reason. The ministry decides them."""
+with a reason. The ministry decides them; a cut is confirmed by funding first."""
 
 from fastapi import APIRouter, Request, status
 
@@ -39,7 +39,12 @@ async def allocate_budget(
     )
 
 
-@router.post("/adjustments", summary="Adjust a fund's allocation, with a reason")
+@router.post(
+    "/adjustments",
+    summary="Adjust a fund's allocation, with a reason. A cut is held by funding first: "
+    "409 with funding's message while more is committed, 503 while funding cannot be asked "
+    "(nothing changed either way)",
+)
 async def adjust_budget(
     region_id: str,
     body: BudgetAdjust,

@@ -4,16 +4,18 @@ Changes that touch the programme's envelope save the programme and the region to
 (atomic). Every command runs through shared/commands.py: when another request saved
 first, it runs again on the new state (the loser of a race for the last money gets the
 envelope's answer, not a spurious conflict), and with an Idempotency-Key a retry gets
-the first answer instead of doing it twice.
+the first answer instead of doing it twice. A budget cut is held by funding before it
+is saved (budget_cuts.py).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from services.regions.application.budget_cuts import Cut, FundingLedger, Holds
 from services.regions.application.views import (
     ProgrammeState,
     RegionState,
@@ -38,6 +40,17 @@ class RegionsApplication(CommandApplication):
     name = "regions"
     attempts = 30
     too_often = "the region was changed by others too often meanwhile; please try again"
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, funding: FundingLedger | None = None
+    ) -> None:
+        super().__init__(env)
+        self.funding = funding
+
+    def close(self) -> None:
+        if self.funding is not None:
+            self.funding.close()
+        super().close()
 
     # the programme -------------------------------------------------------------------
 
@@ -202,13 +215,20 @@ class RegionsApplication(CommandApplication):
         meta: dict[str, Any],
         idem: Idempotency | None = None,
     ) -> RegionState:
-        def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
-            region, programme = self._region(region_id), self._programme()
-            region.adjust_budget(fund, amount_cents, reason, meta)
-            programme.book(region_id, fund, amount_cents, meta)
-            return region_state(region), (region, programme)
+        """A cut (below the current allocation) is held by funding first, on the region's
+        version it was computed on; the holds of a command not saved are cancelled."""
+        with Holds(self.funding) as holds:
 
-        return self.run_command(idem, attempt, RegionState)
+            def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
+                region, programme = self._region(region_id), self._programme()
+                based_on, previous = region.version, region.budget.get(fund)
+                region.adjust_budget(fund, amount_cents, reason, meta)
+                programme.book(region_id, fund, amount_cents, meta)
+                if previous is not None and amount_cents < previous:
+                    holds.reserve(Cut(region_id, fund, amount_cents, reason, based_on))
+                return region_state(region), (region, programme)
+
+            return self.run_command(idem, attempt, RegionState)
 
     # queries ---------------------------------------------------------------------------
 
