@@ -20,7 +20,7 @@ from shared import observability
 from shared.errors import DomainError
 from shared.kafka import KafkaAccess
 from shared.problems import problem
-from shared.territory import BERLIN
+from shared.programme import BERLIN
 from shared.text import EARLIEST, LATEST
 
 log = logging.getLogger(__name__)

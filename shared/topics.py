@@ -10,12 +10,11 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from shared.kafka import KafkaAccess
+from shared.programme import FUNDING_SOURCE, REGIONS_SOURCE
 
 KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
-# Who publishes on each public topic: the CloudEvents `source` of each service's events.
-# Consumers park an event on a topic whose owner is not its source.
-REGIONS_SOURCE = "/zukunftsregionen/regions"
-FUNDING_SOURCE = "/zukunftsregionen/funding"
+# Who publishes on each public topic: the CloudEvents `source` of each service's events
+# (shared/programme.py). Consumers park an event on a topic whose owner is not its source.
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from services.regions.client import RegionsClient
 from shared.auth import Authenticator
 from shared.client import Conflict, Invalid, ServiceError
 from shared.events.base import Role
+from shared.programme import fund_for
 
 console = Console(stderr=True)
 PER_REGION = 9
@@ -86,7 +87,7 @@ def plan_project(demo: Demo, region: RegionState, n: int) -> ProjectPropose:
                 ["municipality", "non_profit", "consortium", "foundation"]
             ),
             "handlungsfeld": hf,
-            "fund": "ESF+" if hf == "HF4" else "EFRE",
+            "fund": fund_for(hf),
             "location_ags": where.kreisschluessel,
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),

@@ -27,7 +27,7 @@ from services.funding.domain.rules import (
 )
 from shared.events import contract_for, v2
 from shared.idempotency import Idempotency, IdempotencyKeyReused
-from shared.territory import BERLIN
+from shared.programme import BERLIN
 from tests.unit.funding_world import (
     EUR,
     NBANK,

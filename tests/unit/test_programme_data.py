@@ -12,6 +12,7 @@ from services.regions.programme_data.load import load
 from services.regions.programme_data.plan import load_data, member_kind, plan
 from services.regions.settings import RegionsSettings
 from shared.auth import Authenticator
+from tests.unit.funding_ledgers import NothingCommitted
 
 SETTINGS = RegionsSettings(persistence="popo", run_relay=False)
 EUR = 100
@@ -19,7 +20,7 @@ EUR = 100
 
 @pytest.fixture
 def api() -> Iterator[RegionsClient]:
-    service = bootstrap(SETTINGS)
+    service = bootstrap(SETTINGS, funding=NothingCommitted())  # nothing is committed to cut into
     token = Authenticator.of(SETTINGS).mint(role="ministry", subject="programme-loader")
     with TestClient(create_api(service)) as client:
         yield RegionsClient("http://test", token, http=client)

@@ -9,7 +9,7 @@ import pytest
 from services.funding.application.commands import Approval, PriorityCheck, Vote
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import ProjectRuleBroken
-from shared.territory import BERLIN
+from shared.programme import BERLIN
 from tests.unit.funding_world import NBANK, RM, SCORES, SG, funded_world, propose, submitted
 
 

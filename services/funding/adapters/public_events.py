@@ -12,7 +12,7 @@ from typing import Any
 from shared.es import envelope_for
 from shared.events import CloudEvent, PublicEvent, v2
 from shared.events.base import public_actor
-from shared.topics import FUNDING_SOURCE
+from shared.programme import FUNDING_SOURCE
 
 SOURCE = FUNDING_SOURCE
 

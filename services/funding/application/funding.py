@@ -46,7 +46,6 @@ from services.funding.domain.budget import RegionBudget, budget_id
 from services.funding.domain.project import Project, project_id_for
 from services.funding.domain.region import FundingRegion, funding_region_id
 from services.funding.domain.rules import (
-    FUNDS,
     Movement,
     ProjectNotFound,
     ProjectRuleBroken,
@@ -61,6 +60,7 @@ from shared.es import tolerate_concurrent_ddl
 from shared.events import CloudEvent, PublicEvent
 from shared.idempotency import Idempotency
 from shared.personal_data import InMemoryKeys, PostgresKeys, Vault
+from shared.programme import FUNDS
 
 T = TypeVar("T")
 ATTEMPTS = 200

@@ -12,8 +12,8 @@ from eventsourcing.domain import Aggregate
 
 from services.funding.domain.budget import RegionBudget
 from services.funding.domain.region import FundingRegion
-from services.funding.domain.rules import FUNDS
 from shared.events import PublicEvent, v1, v2
+from shared.programme import FUNDS
 
 
 def learn(

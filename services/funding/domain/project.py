@@ -5,7 +5,7 @@ application books on the region's budget in the same save.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -24,21 +24,8 @@ from services.funding.domain.rules import (
 from shared.es import stable_id
 from shared.money import apply_rate, format_eur
 from shared.personal_data import Sealed
-from shared.territory import BERLIN, funding_rate
+from shared.programme import BERLIN, Stage, funding_rate
 
-Stage = Literal[
-    "proposed",
-    "priority_checked",
-    "referred_elsewhere",
-    "endorsed",
-    "rejected",
-    "submitted",
-    "approved",
-    "refused",
-    "proof_accepted",
-    "closed",
-    "withdrawn",
-]
 WITHDRAWABLE = ("proposed", "priority_checked", "endorsed", "submitted", "approved")
 
 

@@ -3,7 +3,6 @@
 Each refusal names the rule it applies.
 """
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Literal, TypedDict, get_args
@@ -11,17 +10,15 @@ from typing import Literal, TypedDict, get_args
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events.v1 import ApplicantKind
 from shared.money import format_eur
+from shared.programme import KREISSCHLUESSEL, fund_for
 
 MIN_ELIGIBLE_CENTS = 100_000_00
 MIN_ELIGIBLE_STUDY_CENTS = 25_000_00
 MAX_MONTHS = 36
 LATEST_END = date(2028, 12, 31)
-ESF_PLUS_FIELDS = frozenset({"HF4"})
-FUNDS = ("EFRE", "ESF+")
 KINDS = ("project", "study")
 # Commercial companies are eligible only inside a consortium (RL ZRN).
 ELIGIBLE_APPLICANTS = tuple(kind for kind in get_args(ApplicantKind) if kind != "company")
-KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
 # What a project's step does to the region's budget: a kind of movement and its amount.
 Movement = tuple[Literal["commit", "disburse", "release", "recover"], int]
 
@@ -52,10 +49,6 @@ class RegionUnknown(Conflict):
 
 class RegionNotFound(NotFound):
     """A read of a region funding does not know (HTTP 404)."""
-
-
-def fund_for(handlungsfeld: str) -> str:
-    return "ESF+" if handlungsfeld in ESF_PLUS_FIELDS else "EFRE"
 
 
 def months_between(start: date, end: date) -> int:

@@ -12,7 +12,7 @@ from services.regions.domain.region import Region
 from shared.es import envelope_for
 from shared.events import CloudEvent, PublicEvent, v2
 from shared.events.base import public_actor
-from shared.topics import REGIONS_SOURCE
+from shared.programme import REGIONS_SOURCE
 
 SOURCE = REGIONS_SOURCE
 

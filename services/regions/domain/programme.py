@@ -11,7 +11,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.regions.domain.rules import (
-    FUNDS,
     RegionAlreadyRecognised,
     RegionConflict,
     RegionError,
@@ -20,6 +19,7 @@ from services.regions.domain.rules import (
 )
 from shared.errors import Conflict, NotFound
 from shared.es import stable_id
+from shared.programme import FUNDS
 
 PROGRAMME_KEY = "zukunftsregionen"
 PROGRAMME_NAME = "Zukunftsregionen in Niedersachsen"

@@ -13,8 +13,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.regions.domain.rules import (
-    RM_CAP_MORE_DEVELOPED_CENTS,
-    RM_CAP_TRANSITION_CENTS,
     Member,
     RegionConflict,
     RegionError,
@@ -25,7 +23,7 @@ from services.regions.domain.rules import (
     check_members,
     check_positive,
     check_seats,
-    in_transition_region,
+    regional_management_cap,
 )
 from shared.es import stable_id
 
@@ -197,9 +195,7 @@ class Region(Aggregate):
 
     @property
     def regional_management_cap_cents(self) -> int:
-        if in_transition_region(self.members, self.lead_partner):
-            return RM_CAP_TRANSITION_CENTS
-        return RM_CAP_MORE_DEVELOPED_CENTS
+        return regional_management_cap(self.members, self.lead_partner)
 
     def establish_regional_management(
         self,

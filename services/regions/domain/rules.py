@@ -1,23 +1,22 @@
 """The programme's rules for regions (public programme data, RL ZRN), as plain checks."""
 
-import re
 from collections.abc import Sequence
 from typing import TypedDict
 
 from shared.errors import Conflict, DomainError, NotFound
-from shared.territory import region_in_transition
+from shared.programme import (
+    ARLS,
+    FUNDS,
+    HANDLUNGSFELDER,
+    KREISSCHLUESSEL,
+    MAX_HANDLUNGSFELDER,
+    RM_CAP_CENTS,
+    rm_category,
+)
 
-ENVELOPE_CENTS = 96_000_000_00
-FUNDS = ("EFRE", "ESF+")
-ARLS = ("ArL Braunschweig", "ArL Leine-Weser", "ArL Lüneburg", "ArL Weser-Ems")
-HANDLUNGSFELDER = ("HF1", "HF2", "HF3", "HF4", "HF5", "HF6")
-MAX_HANDLUNGSFELDER = 2
 DISTRICT_KINDS = ("landkreis", "kreisfreie_stadt", "region")
 MEMBER_KINDS = (*DISTRICT_KINDS, "gemeinde", "other")
 SEAT_KINDS = ("municipal", "economic_social_partner", "arl")
-KREISSCHLUESSEL = re.compile(r"^03\d{3}$")
-RM_CAP_MORE_DEVELOPED_CENTS = 210_000_00
-RM_CAP_TRANSITION_CENTS = 270_000_00
 
 
 class RegionError(DomainError):
@@ -110,8 +109,11 @@ def check_seats(seats: Sequence[Seat], arl: str) -> None:
         raise RegionError(f"the responsible ArL ({arl}) must sit in the steering group")
 
 
-def in_transition_region(members: Sequence[Member], lead_partner: str | None) -> bool:
-    return region_in_transition({m["name"]: m["kreisschluessel"] for m in members}, lead_partner)
+def regional_management_cap(members: Sequence[Member], lead_partner: str | None) -> int:
+    """The cap on the regional management's grant a year, by its applicant's category
+    (the lead partner's district; shared/programme.py)."""
+    keys = {m["name"]: m["kreisschluessel"] for m in members}
+    return RM_CAP_CENTS[rm_category(keys, lead_partner)]
 
 
 def check_positive(what: str, cents: int) -> None:

@@ -15,8 +15,7 @@ from importlib import resources
 from typing import Any
 
 from shared.money import euros_to_cents
-
-ESF_PLUS_FIELDS = {"HF4"}
+from shared.programme import ESF_PLUS_FIELDS, fund_for
 
 # Per-Handlungsfeld amounts stated in the published budget notes (data file, budget_note).
 PUBLISHED_PER_FIELD_EUR: dict[str, dict[str, int]] = {
@@ -107,7 +106,7 @@ def allocate(r: dict[str, Any]) -> tuple[list[Allocation], str | None]:
     if per_field:
         sums: dict[str, int] = {}
         for hf, eur in per_field.items():
-            fund = "ESF+" if hf in ESF_PLUS_FIELDS else "EFRE"
+            fund = fund_for(hf)
             sums[fund] = sums.get(fund, 0) + euros_to_cents(Decimal(eur))
         if sum(sums.values()) != total:
             raise ValueError(f"{r['id']}: per-field amounts do not add up to the budget")

@@ -11,7 +11,7 @@ from typing import Any
 from services.reporting.adapters.figures import of_type
 from shared.events import v1
 from shared.pg import DbConn
-from shared.topics import FUNDING_SOURCE
+from shared.programme import FUNDING_SOURCE
 
 # What each figure means (the API returns it with the figures).
 MEANING = {

@@ -25,7 +25,7 @@ from services.reporting.adapters.figures import models_as_of
 from shared.errors import DomainError
 from shared.money import cents_to_euros
 from shared.pg import DbConn
-from shared.territory import BERLIN, funding_rate
+from shared.programme import BERLIN, funding_rate
 
 SELECTED = ("approved", "proof_accepted", "closed")
 TRANSMISSION_DATES = ("01-31", "04-30", "07-31", "09-30", "11-30")

@@ -20,7 +20,14 @@ from services.reporting.adapters.project_fold import STAGE_OF
 from services.reporting.adapters.statements import statement_for
 from shared.events import contract_for, types_of, v1, v2
 from shared.pg import DbConn
-from shared.territory import RATE_MORE_DEVELOPED, RATE_TRANSITION, TRANSITION_PREFIX
+from shared.programme import (
+    FUNDING_SOURCE,
+    FUNDS,
+    RATE_MORE_DEVELOPED,
+    RATE_TRANSITION,
+    REGIONS_SOURCE,
+    TRANSITION_PREFIX,
+)
 
 MODELS = tuple(m for m in schema.MODELS if m != "audit_log")  # as of: replayed models
 
@@ -36,7 +43,7 @@ SELECT r.region_id, r.name, r.arl, r.category, f.fund,
        coalesce(sum(p.recovered_cents), 0) AS recovered_cents,
        coalesce(sum(p.open_claim_cents), 0) AS open_claims_cents
 FROM region_view r
-CROSS JOIN (VALUES ('EFRE'), ('ESF+')) AS f(fund)
+CROSS JOIN unnest($2::text[]) AS f(fund)
 LEFT JOIN region_allocation a ON a.region_id = r.region_id AND a.fund = f.fund
 LEFT JOIN project_view p ON p.region_id = r.region_id AND p.fund = f.fund
 WHERE $1::text IS NULL OR r.region_id = $1
@@ -96,7 +103,7 @@ WITH ev AS (
         CASE WHEN {of_type(v1.ProjectProposedV1)} THEN data END AS proposal,
         CASE WHEN {of_type(v2.GrantAmendedV1)} THEN data END AS amendment
     FROM audit_log
-    WHERE time <= $1 AND source = '/zukunftsregionen/funding'
+    WHERE time <= $1 AND source = '{FUNDING_SOURCE}'
       AND ($2::text IS NULL OR data->>'region_id' = $2)
 ), stage AS (
     SELECT DISTINCT ON (aggregate_id) aggregate_id, {_STAGE_CASE} AS stage FROM ev
@@ -140,9 +147,9 @@ LEFT JOIN claim c USING (aggregate_id)
 LEFT JOIN amended USING (aggregate_id)
 """
 
-REGION_EVENTS = """
+REGION_EVENTS = f"""
 SELECT type, data, time FROM audit_log
-WHERE time <= $1 AND source = '/zukunftsregionen/regions'
+WHERE time <= $1 AND source = '{REGIONS_SOURCE}'
 ORDER BY time, aggregate_id, sequence
 """
 
@@ -156,7 +163,7 @@ class Figures:
 
 
 async def _read(conn: DbConn, region_id: str | None, as_of: datetime | None) -> Figures:
-    rows = [dict(r) for r in await conn.fetch(PER_REGION_AND_FUND, region_id)]
+    rows = [dict(r) for r in await conn.fetch(PER_REGION_AND_FUND, region_id, list(FUNDS))]
     for r in rows:
         r["available_cents"] = (
             r["allocated_cents"] - r["committed_cents"] + r["released_cents"] + r["recovered_cents"]

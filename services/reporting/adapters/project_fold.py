@@ -12,7 +12,7 @@ from uuid import UUID
 from shared.events import PublicEvent, v1, v2
 from shared.money import apply_rate
 from shared.pg import DbConn
-from shared.territory import category, funding_rate
+from shared.programme import category, funding_rate
 
 # By event name: every version of an event means the same (later versions only add, or
 # drop who acted in person).

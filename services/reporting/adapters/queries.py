@@ -10,6 +10,7 @@ import asyncpg
 from services.reporting.adapters.figures import Figures, figures, models_as_of, of_type
 from shared.events import types_of, v1
 from shared.pg import DbConn
+from shared.programme import FUNDING_SOURCE
 
 Row = asyncpg.Record
 
@@ -103,7 +104,7 @@ FROM (
         sum(CASE WHEN {of_type(v1.FundsDisbursedV1)} THEN amount
                  WHEN {of_type(v1.FundsRecoveredV1)} THEN -amount ELSE 0 END) AS disbursed
     FROM (SELECT type, time, (data->>'amount_cents')::bigint AS amount FROM audit_log
-          WHERE source = '/zukunftsregionen/funding' AND time <= $1
+          WHERE source = '{FUNDING_SOURCE}' AND time <= $1
             AND ($2::text IS NULL OR data->>'region_id' = $2)
             AND data ? 'amount_cents') AS money
     GROUP BY 1

@@ -10,15 +10,14 @@ from typing import Any
 
 from shared.events import PublicEvent, v1, v2
 from shared.events.base import public_actor
-from shared.territory import region_in_transition
+from shared.programme import region_category as districts_category
 
 Statement = tuple[str, tuple[Any, ...]]
 
 
 def region_category(p: v1.MembersRecordedV1) -> str:
-    keys = {m.name: m.kreisschluessel for m in p.members}
-    in_transition = region_in_transition(keys, p.lead_partner)
-    return "transition" if in_transition else "more_developed"
+    """The categories of the region's districts: one, or "both" (shared/programme.py)."""
+    return districts_category(m.kreisschluessel for m in p.members)
 
 
 def _allocation(p: v1.BudgetAllocatedV1 | v1.BudgetAdjustedV1, e: Any) -> Statement:

@@ -55,7 +55,11 @@ class Overview(BaseModel):
     totals: Totals
     by_fund: dict[str, Totals]
     by_arl: dict[str, Totals]
-    by_category: dict[str, Totals]
+    by_category: dict[str, Totals] = Field(
+        description="by the region's category of region: its districts' one, or \"both\" for "
+        "a region that spans the two (each project's own category, by its location, is in "
+        "/projects and the Art. 42 tables)"
+    )
     by_region: dict[str, Totals]
     projects_by_stage: dict[str, int]
 
