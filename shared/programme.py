@@ -45,6 +45,7 @@ RM_EU_RATE: dict[Category, Decimal] = {"more_developed": RATE_MORE_DEVELOPED,
 RM_RATE_WITH_TOPUP: dict[Category, Decimal] = {"more_developed": Decimal("0.70"),
                                                "transition": Decimal("0.90")}  # fmt: skip
 RM_CAP_CENTS: dict[Category, int] = {"more_developed": 210_000_00, "transition": 270_000_00}
+RM_YEARS = range(2022, 2029)  # from the recognitions to the projects' last year
 
 Stage = Literal[
     "proposed", "priority_checked", "referred_elsewhere", "endorsed", "rejected", "submitted",

@@ -188,6 +188,7 @@ class Deployment:
             extra["run_consumer"] = "false"  # the API instances only serve
         if service == "regions":
             extra.pop("consumer_max_poll_interval_ms")
+            extra["funding_url"] = self.url("funding")  # a budget cut asks funding first
         extra["http_port" if kind == "api" else "metrics_port"] = port
         return support.service_env(service.upper(), self.databases[service], PREFIX, **extra)
 

@@ -47,6 +47,7 @@ REGIONS: dict[tuple[str, str], tuple[set[str], bool]] = {
     ("POST", "/regions/{region_id}/zukunftskonzept/amendments"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/steering-group"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/regional-management"): (MINISTRY, True),
+    ("POST", "/regions/{region_id}/regional-management/grants"): ({"nbank"}, True),
     ("POST", "/regions/{region_id}/budget"): (MINISTRY, True),
     ("POST", "/regions/{region_id}/budget/adjustments"): (MINISTRY, True),
 }

@@ -57,6 +57,9 @@ _REGION: dict[type, Callable[[Any, str], PublicEvent]] = {
         annual_cap_cents=e.annual_cap_cents,
         established_on=e.established_on,
     ),
+    Region.RegionalManagementGranted: lambda e, rid: v2.RegionalManagementGrantedV1(  # type: ignore[attr-defined]
+        **_region_id(rid, e), **e.grant, decided_on=e.decided_on
+    ),
     Region.BudgetAllocated: lambda e, rid: v2.BudgetAllocatedV2(  # type: ignore[attr-defined]
         **_region_id(rid, e), fund=e.fund, amount_cents=e.amount_cents, basis=e.basis, note=e.note
     ),

@@ -20,6 +20,8 @@ CorrelationId = Annotated[str, Depends(correlation_id)]
 
 # The ministry (MB) keeps the programme and its regions.
 Ministry = Annotated[Actor, Depends(allow("ministry"))]
+# NBank decides grants, the regional management's too.
+NBank = Annotated[Actor, Depends(allow("nbank"))]
 # The programme's regions are public: every role reads them, any region.
 PublicReader = Annotated[Actor, Depends(allow(*EVERYONE, own_region=False))]
 # Who did what is not public: agencies do not see it; regional roles see their own region.

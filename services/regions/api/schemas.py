@@ -8,6 +8,7 @@ from services.regions.domain.programme import PROGRAMME_NAME
 from shared.events.v1 import ArL, Fund, Handlungsfeld, Kreisschluessel, RegionId
 from shared.events.v1.regions import BudgetBasis, MemberKind, SeatKind
 from shared.money import EuroCents
+from shared.programme import RM_YEARS
 from shared.text import Day, Line, Text
 
 Name = Field(min_length=1, max_length=300)
@@ -74,6 +75,15 @@ class RegionalManagementEstablish(Command):
     host_organisation: Line = Name
     annual_grant_cents: EuroCents
     established_on: Day | None = None
+
+
+class RegionalManagementGrant(Command):
+    """NBank's grant to the regional management for one year (Zuwendungsbescheid)."""
+
+    year: int = Field(ge=RM_YEARS.start, le=RM_YEARS.stop - 1)
+    eligible_cost_cents: EuroCents
+    decided_on: Day | None = Field(None, description="date on the grant notice")
+    note: Text | None = Note
 
 
 class BudgetAllocate(Command):

@@ -3,11 +3,12 @@ regional management. The ministry records them."""
 
 from fastapi import APIRouter, Request
 
-from services.regions.api.deps import App, CorrelationId, Ministry
+from services.regions.api.deps import App, CorrelationId, Ministry, NBank
 from services.regions.api.schemas import (
     HandlungsfelderAmend,
     MembersRecord,
     RegionalManagementEstablish,
+    RegionalManagementGrant,
     SteeringGroupConstitute,
     ZukunftskonzeptAdopt,
 )
@@ -100,6 +101,32 @@ async def constitute_steering_group(
         region_id,
         seats=[s.model_dump() for s in body.seats],  # type: ignore[misc]
         constituted_on=body.constituted_on,
+        meta=meta(actor.model_dump(), cid),
+        idem=for_request(key, actor.subject, request, body),
+    )
+
+
+@router.post(
+    "/regional-management/grants",
+    summary="NBank's grant to the Regionalmanagement for a year: within the year's cap, the "
+    "EU's part out of the programme's envelope, the Land's top-up apart",
+)
+async def grant_regional_management(
+    region_id: str,
+    body: RegionalManagementGrant,
+    app: App,
+    actor: NBank,
+    cid: CorrelationId,
+    request: Request,
+    key: IdempotencyKey = None,
+) -> RegionState:
+    return await run_sync(
+        app.grant_regional_management,
+        region_id,
+        year=body.year,
+        eligible_cost_cents=body.eligible_cost_cents,
+        decided_on=body.decided_on,
+        note=body.note,
         meta=meta(actor.model_dump(), cid),
         idem=for_request(key, actor.subject, request, body),
     )

@@ -184,6 +184,30 @@ class RegionsApplication(CommandApplication):
             idem,
         )
 
+    def grant_regional_management(
+        self,
+        region_id: str,
+        *,
+        year: int,
+        eligible_cost_cents: int,
+        decided_on: date | None,
+        note: str | None,
+        meta: dict[str, Any],
+        idem: Idempotency | None = None,
+    ) -> RegionState:
+        """NBank's grant to the regional management for a year: booked on the region, and
+        its EU part on the programme's envelope (one atomic save)."""
+
+        def attempt() -> tuple[RegionState, Sequence[Aggregate]]:
+            region, programme = self._region(region_id), self._programme()
+            grant = region.grant_regional_management(
+                year, eligible_cost_cents, decided_on, note, meta
+            )
+            programme.book_regional_management(region_id, grant["eu_cents"], meta)
+            return region_state(region), (region, programme)
+
+        return self.run_command(idem, attempt, RegionState)
+
     # budgets ---------------------------------------------------------------------------
 
     def allocate_budget(

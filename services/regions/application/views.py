@@ -24,6 +24,15 @@ class RegionalManagement(BaseModel):
     established_on: date | None
 
 
+class RegionalManagementGrant(BaseModel):
+    year: int
+    eligible_cost_cents: int
+    grant_cents: int
+    eu_cents: int = Field(description="the EU's part, out of the programme's envelope")
+    land_cents: int = Field(description="the Land's top-up")
+    category: str
+
+
 class RegionState(BaseModel):
     region_id: str
     name: str
@@ -44,6 +53,8 @@ class RegionState(BaseModel):
     steering_group_constituted_on: date | None
     regional_management: RegionalManagement | None
     regional_management_cap_cents: int
+    # NBank's grants to the regional management, year by year (the EU's part and the Land's).
+    regional_management_grants: list[RegionalManagementGrant] = []
     budget: list[Allocation]
     budget_total_cents: int
     version: int
@@ -57,6 +68,9 @@ class ProgrammeState(BaseModel):
     allocated_cents: int
     available_cents: int
     allocated_by_fund_cents: dict[str, int]
+    regional_management_cents: int = Field(
+        0, description="the EU's part of the regional managements' grants, out of the envelope"
+    )
     regions: list[str]
     version: int
 
@@ -88,6 +102,9 @@ def region_state(region: Region, as_of: datetime | None = None) -> RegionState:
             else None
         ),
         regional_management_cap_cents=region.regional_management_cap_cents,
+        regional_management_grants=[
+            RegionalManagementGrant.model_validate(g) for g in region.regional_management_grants
+        ],
         budget=budget,
         budget_total_cents=sum(region.budget.values()),
         version=region.version,
@@ -107,6 +124,7 @@ def programme_state(programme: Programme) -> ProgrammeState:
         allocated_cents=programme.allocated_cents,
         available_cents=programme.available_cents,
         allocated_by_fund_cents=by_fund,
+        regional_management_cents=programme.regional_management_cents,
         regions=programme.regions,
         version=programme.version,
     )

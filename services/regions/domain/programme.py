@@ -63,6 +63,7 @@ class Programme(Aggregate):
         self.funds = funds
         self.regions: list[str] = []
         self.allocations: dict[str, dict[str, int]] = {}
+        self.regional_management_cents = 0  # the EU's part of the regional managements' grants
 
     @property
     def allocated_cents(self) -> int:
@@ -70,7 +71,23 @@ class Programme(Aggregate):
 
     @property
     def available_cents(self) -> int:
-        return self.envelope_cents - self.allocated_cents
+        return self.envelope_cents - self.allocated_cents - self.regional_management_cents
+
+    def book_regional_management(self, region_id: str, eu_cents: int, meta: dict[str, Any]) -> None:
+        """The EU's part of a regional management's grant, out of the envelope (the regions'
+        budgets are for their projects)."""
+        if eu_cents > self.available_cents:
+            raise EnvelopeExceeded(
+                f"the regional management of {region_id}: {eu_cents} cents of EU money would "
+                f"exceed the programme's envelope: {self.available_cents} cents are left"
+            )
+        self._book_regional_management(region_id, eu_cents, meta)
+
+    @event("RegionalManagementBooked")
+    def _book_regional_management(
+        self, region_id: str, eu_cents: int, meta: dict[str, Any]
+    ) -> None:
+        self.regional_management_cents += eu_cents
 
     def admit(self, region_id: str, meta: dict[str, Any]) -> None:
         if region_id in self.regions:

@@ -16,6 +16,7 @@ from services.regions.domain.rules import (
     Member,
     RegionConflict,
     RegionError,
+    RmGrant,
     Seat,
     check_arl,
     check_fund,
@@ -24,8 +25,10 @@ from services.regions.domain.rules import (
     check_positive,
     check_seats,
     regional_management_cap,
+    regional_management_grant,
 )
 from shared.es import stable_id
+from shared.programme import rm_category
 
 
 def region_aggregate_id(region_id: str) -> UUID:
@@ -99,6 +102,7 @@ class Region(Aggregate):
         self.seats: list[Seat] = []
         self.steering_group_constituted_on: date | None = None
         self.regional_management: dict[str, Any] | None = None
+        self.regional_management_grants: list[RmGrant] = []  # as NBank booked them
         self.budget: dict[str, int] = {}
         self.budget_basis: dict[str, dict[str, str | None]] = {}
 
@@ -239,6 +243,37 @@ class Region(Aggregate):
             "annual_cap_cents": annual_cap_cents,
             "established_on": established_on,
         }
+
+    def grant_regional_management(
+        self, year: int, eligible_cost_cents: int, decided_on: date | None, note: str | None,
+        meta: dict[str, Any],
+    ) -> RmGrant:  # fmt: skip
+        """NBank's grant to the regional management for one year, by the category of its
+        applicant (the lead partner), within the year's cap (rules.py)."""
+        if self.regional_management is None:
+            raise RegionConflict(
+                f"{self.name} has no regional management yet: the ministry establishes it first"
+            )
+        keys = {m["name"]: m["kreisschluessel"] for m in self.members}
+        granted = sum(
+            g["grant_cents"] for g in self.regional_management_grants if g["year"] == year
+        )
+        grant = regional_management_grant(
+            year, eligible_cost_cents, rm_category(keys, self.lead_partner), granted
+        )
+        self._grant_regional_management(self.region_id, grant, decided_on, note, meta)
+        return grant
+
+    @event("RegionalManagementGranted")
+    def _grant_regional_management(
+        self,
+        region_id: str,
+        grant: RmGrant,
+        decided_on: date | None,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.regional_management_grants.append(grant)
 
     # budget per fund -----------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 """The programme's rules for regions (public programme data, RL ZRN), as plain checks."""
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
 from shared.errors import Conflict, DomainError, NotFound
+from shared.money import apply_rate, format_eur
 from shared.programme import (
     ARLS,
     FUNDS,
@@ -11,6 +13,10 @@ from shared.programme import (
     KREISSCHLUESSEL,
     MAX_HANDLUNGSFELDER,
     RM_CAP_CENTS,
+    RM_EU_RATE,
+    RM_RATE_WITH_TOPUP,
+    RM_YEARS,
+    Category,
     rm_category,
 )
 
@@ -114,6 +120,44 @@ def regional_management_cap(members: Sequence[Member], lead_partner: str | None)
     (the lead partner's district; shared/programme.py)."""
     keys = {m["name"]: m["kreisschluessel"] for m in members}
     return RM_CAP_CENTS[rm_category(keys, lead_partner)]
+
+
+class RmGrant(TypedDict):
+    """One year's grant of the regional management: the EU's part and the Land's top-up."""
+
+    year: int
+    eligible_cost_cents: int
+    grant_cents: int
+    eu_cents: int
+    land_cents: int
+    category: Category
+
+
+def regional_management_grant(
+    year: int, eligible_cost_cents: int, category: Category, granted_in_year: int
+) -> RmGrant:
+    """The grant is the eligible cost x the rate with the Land's top-up (70 % or 90 %),
+    within what the year's cap leaves; the EU pays its category's rate of the eligible
+    cost (40 % or 60 %: two thirds or four sevenths of the grant, to the nearest cent),
+    the Land the rest."""
+    if year not in RM_YEARS:
+        raise RegionError(
+            f"regional management: {year} is not a year of the programme "
+            f"({RM_YEARS.start} to {RM_YEARS.stop - 1})"
+        )
+    check_positive("the eligible cost", eligible_cost_cents)
+    cap, rate = RM_CAP_CENTS[category], RM_RATE_WITH_TOPUP[category]
+    if granted_in_year >= cap:
+        raise RegionError(
+            f"regional management: the cap: {format_eur(cap)} of {year} are granted already "
+            f"(the yearly cap of a {category} regional management)"
+        )
+    grant = min(apply_rate(eligible_cost_cents, rate), cap - granted_in_year)
+    eu = int((Decimal(grant) * RM_EU_RATE[category] / rate).quantize(Decimal(1), ROUND_HALF_UP))
+    return RmGrant(
+        year=year, eligible_cost_cents=eligible_cost_cents, grant_cents=grant, eu_cents=eu,
+        land_cents=grant - eu, category=category,
+    )  # fmt: skip
 
 
 def check_positive(what: str, cents: int) -> None:

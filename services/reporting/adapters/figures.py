@@ -10,7 +10,7 @@ log. The figures are then read with the very queries that read the live models.
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -147,6 +147,12 @@ LEFT JOIN claim c USING (aggregate_id)
 LEFT JOIN amended USING (aggregate_id)
 """
 
+REGIONAL_MANAGEMENT = """
+SELECT coalesce(sum(rm_eu_cents), 0)::bigint AS eu_cents,
+       coalesce(sum(rm_land_cents), 0)::bigint AS land_cents
+FROM region_view WHERE $1::text IS NULL OR region_id = $1
+"""
+
 REGION_EVENTS = f"""
 SELECT type, data, time FROM audit_log
 WHERE time <= $1 AND source = '{REGIONS_SOURCE}'
@@ -160,6 +166,8 @@ class Figures:
     stages: list[dict[str, Any]]
     envelope_cents: int | None
     as_of: datetime | None
+    # The regional managements' grants: the EU's part (out of the envelope) and the Land's.
+    regional_management: dict[str, int] = field(default_factory=dict)
 
 
 async def _read(conn: DbConn, region_id: str | None, as_of: datetime | None) -> Figures:
@@ -170,7 +178,10 @@ async def _read(conn: DbConn, region_id: str | None, as_of: datetime | None) -> 
         )
     stages = [dict(r) for r in await conn.fetch(STAGES, region_id)]
     envelope = await conn.fetchval("SELECT sum(envelope_cents) FROM programme_view")
-    return Figures(rows, stages, int(envelope) if envelope is not None else None, as_of)
+    rm = await conn.fetchrow(REGIONAL_MANAGEMENT, region_id)  # one row: an aggregate
+    return Figures(
+        rows, stages, int(envelope) if envelope is not None else None, as_of, dict(rm or {})
+    )
 
 
 async def figures(

@@ -51,6 +51,9 @@ ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS chain_hash bytea;
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS announced_budget_cents bigint;
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS handlungsfelder text[] NOT NULL DEFAULT '{}';
 ALTER TABLE region_view ADD COLUMN IF NOT EXISTS category text NOT NULL DEFAULT 'more_developed';
+-- The regional management's grants, summed: the EU's part (out of the envelope), the Land's.
+ALTER TABLE region_view ADD COLUMN IF NOT EXISTS rm_eu_cents bigint NOT NULL DEFAULT 0;
+ALTER TABLE region_view ADD COLUMN IF NOT EXISTS rm_land_cents bigint NOT NULL DEFAULT 0;
 
 CREATE TABLE IF NOT EXISTS programme_view (
     programme_id   text PRIMARY KEY,

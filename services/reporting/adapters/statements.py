@@ -55,6 +55,11 @@ STATEMENTS: dict[str, Callable[[Any, Any], Statement]] = {
         "UPDATE region_view SET handlungsfelder = $2 WHERE region_id = $1",
         (p.region_id, list(p.handlungsfelder)),
     ),
+    v2.RegionalManagementGrantedV1.name: lambda p, e: (
+        "UPDATE region_view SET rm_eu_cents = rm_eu_cents + $2, "
+        "rm_land_cents = rm_land_cents + $3 WHERE region_id = $1",
+        (p.region_id, p.eu_cents, p.land_cents),
+    ),
     v2.HandlungsfelderAmendedV1.name: lambda p, e: (
         "UPDATE region_view SET handlungsfelder = $2 WHERE region_id = $1",
         (p.region_id, list(p.handlungsfelder)),

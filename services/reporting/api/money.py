@@ -49,12 +49,21 @@ class RegionFigures(BaseModel):
     projects_by_stage: dict[str, int]
 
 
+class RegionalManagementMoney(BaseModel):
+    """The regional managements' grants: programme money, out of the envelope, not out of
+    a region's budget (which is for projects)."""
+
+    eu_cents: int = Field(0, description="the EU's part, out of the programme's envelope")
+    land_cents: int = Field(0, description="the Land's top-up")
+
+
 class Overview(BaseModel):
     as_of: datetime | None
     envelope_cents: int | None
     totals: Totals
     by_fund: dict[str, Totals]
     by_arl: dict[str, Totals]
+    regional_management: RegionalManagementMoney
     by_category: dict[str, Totals] = Field(
         description="by the region's category of region: its districts' one, or \"both\" for "
         "a region that spans the two (each project's own category, by its location, is in "
@@ -90,6 +99,7 @@ async def overview(db: Pool, as_of_pool: AsOfPool, _: PublicReader, as_of: AsOf 
     return Overview(
         as_of=f.as_of,
         envelope_cents=f.envelope_cents,
+        regional_management=RegionalManagementMoney(**f.regional_management),
         totals=_total(f.rows),
         by_fund=_by(f.rows, "fund"),
         by_arl=_by(f.rows, "arl"),

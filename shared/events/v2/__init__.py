@@ -34,6 +34,7 @@ from shared.events.v2.regions import (
     MembersRecordedV2,
     ProgrammeOpenedV2,
     RegionalManagementEstablishedV2,
+    RegionalManagementGrantedV1,
     RegionRecognisedV2,
     SteeringGroupConstitutedV2,
     ZukunftskonzeptAdoptedV2,
@@ -67,6 +68,7 @@ __all__ = [
     "PublicStep",
     "RegionRecognisedV2",
     "RegionalManagementEstablishedV2",
+    "RegionalManagementGrantedV1",
     "SteeringGroupConstitutedV2",
     "ZukunftskonzeptAdoptedV2",
 ]

@@ -12,6 +12,8 @@ from shared.events.base import PublicEvent, contract
 from shared.events.v1 import regions as v1
 from shared.events.v1.common import Handlungsfeld, RegionId
 from shared.events.v2.public import Public
+from shared.money import EuroCents
+from shared.programme import RM_YEARS, Category
 from shared.text import Day, Text
 
 
@@ -84,3 +86,22 @@ class HandlungsfelderAmendedV1(Public, PublicEvent):
     handlungsfelder: list[Handlungsfeld] = Field(min_length=1, max_length=2)
     reason: Text = Field(min_length=3, max_length=2000)
     amended_on: Day | None
+
+
+@contract
+class RegionalManagementGrantedV1(Public, PublicEvent):
+    """NBank granted the region's regional management its money for a year: the grant
+    within the year's cap of its category (the lead partner's district), the EU's part at
+    that category's rate, out of the programme's envelope, and the Land's top-up apart."""
+
+    name = "RegionalManagementGranted"
+    version = 1
+
+    region_id: RegionId
+    year: int = Field(ge=RM_YEARS.start, le=RM_YEARS.stop - 1)
+    eligible_cost_cents: EuroCents
+    grant_cents: EuroCents
+    eu_cents: EuroCents = Field(description="the EU's part, out of the programme's envelope")
+    land_cents: EuroCents = Field(description="the Land's top-up")
+    category: Category
+    decided_on: Day | None
