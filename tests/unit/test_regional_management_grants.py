@@ -67,10 +67,9 @@ def test_booked_per_year_within_the_cap_at_the_eu_rate_with_the_land_apart(api: 
     assert programme["regional_management_cents"] == 240_000 * EUR
     assert programme["available_cents"] == (96_000_000 - 240_000) * EUR
     assert api.get("/regions/heidefinition").json()["budget_total_cents"] == 0
-    published = [
-        ce for ce in map(to_public, api.app.history("heidefinition")) for ce in ce  # type: ignore[attr-defined]
-    ]
-    assert [ce.type for ce in published][-1] == v2.RegionalManagementGrantedV1.event_type()
+    history = api.app.history("heidefinition")  # type: ignore[attr-defined]
+    published = [ce.type for event in history for ce in to_public(event)]
+    assert published[-1] == v2.RegionalManagementGrantedV1.event_type()
 
 
 def test_only_nbank_grants_and_only_for_programme_years(api: Api) -> None:
