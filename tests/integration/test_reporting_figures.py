@@ -18,7 +18,7 @@ from services.funding.application.commands import (
     Step,
 )
 from services.funding.application.funding import FundingApplication
-from services.reporting.adapters.figures import Figures, figures
+from services.reporting.adapters.figures import Figures, figures, models_as_of
 from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
 from shared.events import CloudEvent, PublicEvent, contract_for, types_of, v1
@@ -62,7 +62,7 @@ def scenario(funding: FundingApplication, claim: bool) -> None:
     # A change notice: a later end and a higher cost, so a higher grant.
     change = GrantAmendment(
         end_date=date(2027, 12, 31), total_cost_cents=1_300_000 * EUR,
-        eligible_cost_cents=1_100_000 * EUR, decided_on=date(2025, 9, 1), note="Mehrkosten",
+        eligible_cost_cents=1_100_000 * EUR, note="Mehrkosten",
     )  # fmt: skip
     funding.amend_grant(recovered, change, NBANK)
 
@@ -141,6 +141,12 @@ async def test_figures_now_and_as_of_every_past_moment(
                  if p.end_date == date(2027, 12, 31)),
         )  # fmt: skip
         assert tuple(amended) == (date(2027, 12, 31), 1_100_000 * EUR, 660_000 * EUR)
+        # The live fold (batch by batch) and the replay's SQL fold make the same projects,
+        # claims, change notices and first commitments included.
+        every_project = "SELECT * FROM project_view ORDER BY project_id"
+        live_projects = [dict(r) for r in await conn.fetch(every_project)]
+        async with models_as_of(conn, events[-1][0].time):
+            assert [dict(r) for r in await conn.fetch(every_project)] == live_projects
         [efre] = [r for r in live.rows if r["fund"] == "EFRE"]
         assert efre["proposed_cents"] == 600_000 * EUR  # 60 % of the open proposal
 

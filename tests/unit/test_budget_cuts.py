@@ -98,6 +98,8 @@ def test_an_approval_after_a_held_cut_commits_no_more_than_the_cut_leaves() -> N
     with pytest.raises(NotEnoughMoney, match=re.escape("has 400.000,00 € available")):
         funding.approve(second, Approval(note="Bescheid"), NBANK)
     assert efre(funding) == {"allocated": 6_000_000 * EUR, "available": 400_000 * EUR}
+    # The budget's view names the hold (an operator finds one left behind).
+    assert funding.budgets("heidefinition")[0].held_cuts == {str(cut): 1_000_000 * EUR}
     # The regions service could not record the cut and cancels it: the money is back.
     state = cancel_cut(
         funding, "heidefinition", "EFRE", cut, CutCancel(note="not recorded"), REGIONS_SERVICE

@@ -44,7 +44,7 @@ def available(funding: FundingApplication) -> int:
 
 def test_an_extension_within_the_programmes_limits(funding: FundingApplication) -> None:
     pid = approved(funding)  # 2025-01-01 to 2027-06-30
-    state = amend(funding, pid, end_date=date(2027, 12, 31), decided_on=date(2025, 6, 2))
+    state = amend(funding, pid, end_date=date(2027, 12, 31))
     assert state.end_date == date(2027, 12, 31)  # type: ignore[attr-defined]
     with pytest.raises(ProjectRuleBroken, match="at most 36 months, not 37"):
         amend(funding, pid, end_date=date(2028, 1, 1))
@@ -65,6 +65,11 @@ def test_a_change_notice_is_decided_before_the_end_and_not_in_the_future(
     with pytest.raises(ProjectRuleBroken, match="ended on 2026-06-30"):
         amend(funding, ended, end_date=date(2026, 9, 30), decided_on=date(2026, 7, 1))
     amend(funding, ended, end_date=date(2026, 9, 30), decided_on=date(2026, 6, 30))
+    # Dated before the grant's last decision, or moving the end before the notice: refused.
+    with pytest.raises(ProjectRuleBroken, match="before the grant's last decision of 2026-06-30"):
+        amend(funding, ended, end_date=date(2026, 8, 31), decided_on=date(2026, 6, 29))
+    with pytest.raises(ProjectRuleBroken, match="cannot end on 2026-06-29, before the notice"):
+        amend(funding, ended, end_date=date(2026, 6, 29), decided_on=date(2026, 6, 30))
 
 
 def test_a_higher_cost_raises_the_grant_from_the_budget(funding: FundingApplication) -> None:

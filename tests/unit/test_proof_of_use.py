@@ -99,3 +99,20 @@ def test_the_final_grant_never_exceeds_the_commitment(funding: FundingApplicatio
     state = proof(funding, pid, 2_000_000)  # 60 % would be 1.2 m; 600,000 € are committed
     assert (state.final_grant_cents, state.final_payment_cents) == (600_000 * EUR, 500_000 * EUR)  # type: ignore[attr-defined]
     assert available(funding) == (6_000_000 - 600_000) * EUR
+
+
+def test_money_paid_back_after_the_claim_is_never_paid_out_again(
+    funding: FundingApplication,
+) -> None:
+    pid = paid(funding, 120_000)
+    proof(funding, pid, 250_000)  # a final grant of 150,000 €: 30,000 € are due
+    funding.disburse(pid, Disbursement(amount_cents=30_000 * EUR, note=None), NBANK)  # type: ignore[arg-type]
+    # An irregularity found later: 100,000 € paid back. The grant shrinks with it; nothing
+    # of it becomes due again.
+    back = funding.recover(pid, Recovery(amount_cents=100_000 * EUR, note="Prüfung"), NBANK)  # type: ignore[arg-type]
+    assert (back.final_payment_cents, back.grant_cents) == (0, 50_000 * EUR)
+    with pytest.raises(NotEnoughMoney):
+        funding.disburse(pid, Disbursement(amount_cents=1, note=None), NBANK)  # type: ignore[arg-type]
+    closed = funding.close_project(pid, Step(note=None), NBANK)  # type: ignore[arg-type]
+    assert (closed.stage, closed.released_cents) == ("closed", 450_000 * EUR)  # at the proof
+    assert available(funding) == (6_000_000 - 50_000) * EUR

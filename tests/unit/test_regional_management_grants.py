@@ -5,6 +5,7 @@ programme's envelope, not the region's budget, whose published amount is for pro
 (Source: the programme's data, regional_management_rules; docs/programme-data.md.)"""
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -79,3 +80,6 @@ def test_only_nbank_grants_and_only_for_programme_years(api: Api) -> None:
     assert api.post(GRANTS, body).status_code == 403  # the ministry does not decide grants
     assert api.post(GRANTS, body, bearer("regional_management", "heidefinition")).status_code == 403
     assert api.post(GRANTS, {**body, "year": 2031}, bearer("nbank")).status_code == 422
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    future = api.post(GRANTS, {**body, "decided_on": tomorrow}, bearer("nbank"))
+    assert future.status_code == 422 and "lies in the future" in future.json()["detail"]

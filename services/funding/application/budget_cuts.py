@@ -30,7 +30,9 @@ class CutReserve(BaseModel):
     amount_cents: EuroCents = Field(description="the new allocation")
     reason: Text = Field(min_length=1, max_length=2000, description="the ministry's reason")
     based_on: int = Field(
-        ge=1, description="the region's version in the regions service the cut was computed on"
+        ge=1,
+        le=2_000_000_000,
+        description="the region's version in the regions service the cut was computed on",
     )
 
 

@@ -64,6 +64,9 @@ class BudgetState(BaseModel):
     released_cents: int
     recovered_cents: int
     available_cents: int
+    # Cuts held while the regions service records them (cut id: the new allocation), so an
+    # operator can find one left behind (docs/operations.md).
+    held_cuts: dict[str, int] = {}
     version: int
 
 
@@ -117,5 +120,6 @@ def budget_state(b: RegionBudget) -> BudgetState:
         released_cents=b.released,
         recovered_cents=b.recovered,
         available_cents=b.available,
+        held_cuts={cut_id: held.amount_cents for cut_id, held in sorted(b.cuts.items())},
         version=b.version,
     )

@@ -106,6 +106,7 @@ class Project(Aggregate):
         self.end_date = end_date
         self.total_cost_cents = total_cost_cents
         self.eligible_cost_cents = eligible_cost_cents
+        self.decided_on: date | None = None  # the grant's last decision
         self.kind = kind
         self.stage: Stage = "proposed"
         self.committed = self.disbursed = self.released = self.recovered = 0
@@ -131,8 +132,12 @@ class Project(Aggregate):
 
     @property
     def final_payment_due(self) -> int:
-        """What the final grant still owes beyond the payments (after the proof of use)."""
-        return 0 if self.final_grant is None else max(self.final_grant - self.net_disbursed, 0)
+        """What the final grant still owes beyond the payments (after the proof of use).
+        Money paid back later (an irregularity) lowers the grant with it: it never falls
+        due again."""
+        if self.final_grant is None:
+            return 0
+        return max(min(self.final_grant, self.net_committed) - self.net_disbursed, 0)
 
     def _expect(self, step: str, *stages: str) -> None:
         if self.stage not in stages:
@@ -336,6 +341,7 @@ class Project(Aggregate):
     ) -> None:
         self.stage = "approved"
         self.committed += amount_cents
+        self.decided_on = decided_on  # the grant's last decision (a change notice's too)
 
     def amend_grant(
         self,
@@ -360,7 +366,15 @@ class Project(Aggregate):
                 f"{what}: the project ended on {self.end_date}; a change notice is decided "
                 "before a project's end"
             )
+        if self.decided_on is not None and decided < self.decided_on:
+            raise ProjectRuleBroken(
+                f"{what}: dated {decided}, before the grant's last decision of {self.decided_on}"
+            )
         end = end_date or self.end_date
+        if end < decided:
+            raise ProjectRuleBroken(
+                f"{what}: the project cannot end on {end}, before the notice of {decided}"
+            )
         total = self.total_cost_cents if total_cost_cents is None else total_cost_cents
         eligible = self.eligible_cost_cents if eligible_cost_cents is None else eligible_cost_cents
         check_frame(
@@ -414,6 +428,7 @@ class Project(Aggregate):
         self.end_date = end_date
         self.total_cost_cents = total_cost_cents
         self.eligible_cost_cents = eligible_cost_cents
+        self.decided_on = decided_on
 
     @event("CommitmentRaised")
     def _commitment_raised(

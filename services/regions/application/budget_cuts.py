@@ -53,9 +53,13 @@ class FundingLedger(Protocol):
 
 
 class Holds:
-    """The cuts one command asked funding to hold, cancelled again unless the command ends
-    saved. Without a ledger (an application on its own: unit tests, tools) nothing is
-    asked; the service always has one (bootstrap.py)."""
+    """The cuts one command asked funding to hold, cancelled again when the command is
+    refused (a domain error: nothing was saved). A failure that may have come after the
+    save committed (the database's answer lost) leaves the holds: a hold too many only
+    holds money back until funding applies the budget's next change, while a hold taken
+    away from a cut that was recorded would let approvals commit the cut money. Without a
+    ledger (an application on its own: unit tests, tools) nothing is asked; the service
+    always has one (bootstrap.py)."""
 
     def __init__(self, funding: FundingLedger | None) -> None:
         self.funding = funding
@@ -77,7 +81,7 @@ class Holds:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if exc is None or self.funding is None:
+        if not isinstance(exc, DomainError) or self.funding is None:
             return
         for cut in self.asked:
             try:

@@ -6,7 +6,7 @@ re-runs a check that may since have changed.
 """
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +28,7 @@ from services.regions.domain.rules import (
     regional_management_grant,
 )
 from shared.es import stable_id
-from shared.programme import rm_category
+from shared.programme import BERLIN, rm_category
 
 
 def region_aggregate_id(region_id: str) -> UUID:
@@ -253,6 +253,10 @@ class Region(Aggregate):
         if self.regional_management is None:
             raise RegionConflict(
                 f"{self.name} has no regional management yet: the ministry establishes it first"
+            )
+        if decided_on is not None and decided_on > datetime.now(BERLIN).date():
+            raise RegionError(
+                f"regional management: the grant notice's date {decided_on} lies in the future"
             )
         keys = {m["name"]: m["kreisschluessel"] for m in self.members}
         granted = sum(

@@ -1,7 +1,7 @@
 """The programme's rules for regions (public programme data, RL ZRN), as plain checks."""
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import TypedDict
 
 from shared.errors import Conflict, DomainError, NotFound
@@ -138,8 +138,8 @@ def regional_management_grant(
 ) -> RmGrant:
     """The grant is the eligible cost x the rate with the Land's top-up (70 % or 90 %),
     within what the year's cap leaves; the EU pays its category's rate of the eligible
-    cost (40 % or 60 %: two thirds or four sevenths of the grant, to the nearest cent),
-    the Land the rest."""
+    cost (40 % or 60 %: four sevenths or two thirds of the grant, rounded down to the
+    cent), the Land the rest."""
     if year not in RM_YEARS:
         raise RegionError(
             f"regional management: {year} is not a year of the programme "
@@ -153,7 +153,8 @@ def regional_management_grant(
             f"(the yearly cap of a {category} regional management)"
         )
     grant = min(apply_rate(eligible_cost_cents, rate), cap - granted_in_year)
-    eu = int((Decimal(grant) * RM_EU_RATE[category] / rate).quantize(Decimal(1), ROUND_HALF_UP))
+    # Exactly (fractions, not a rounded quotient of the rates), rounded down as every grant.
+    eu = int(Fraction(grant) * Fraction(RM_EU_RATE[category]) / Fraction(rate))
     return RmGrant(
         year=year, eligible_cost_cents=eligible_cost_cents, grant_cents=grant, eu_cents=eu,
         land_cents=grant - eu, category=category,

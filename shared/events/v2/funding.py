@@ -116,7 +116,8 @@ class ProofOfUseAcceptedV3(ProofOfUseAcceptedV2):
     v3 adds the reconciliation: the final grant (the eligible expenditure x the rate,
     capped by the commitment); what was paid beyond it, claimed back (Rückforderung) and
     open until FundsRecovered says it is repaid; and the final payment still due. What is
-    left of the commitment follows as FundsReleased (reason "proof_of_use").
+    left of the commitment follows as FundsReleased (reason "reduction": the grant is set
+    below the commitment).
     """
 
     version = 3
