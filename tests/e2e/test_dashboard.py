@@ -34,12 +34,19 @@ async def prepare(http: httpx.AsyncClient, system: System) -> None:
     ):
         assert (await http.post(f"{base}/{step}", json=body, headers=who)).status_code == 200
     await submitted_project(http, system.funding.url, "dash", 150_000_00)
+    # The regional management's grant of a year (Celle: 90 %, two thirds of it from the EU).
+    regions = f"{system.regions.url}/regions/dash/regional-management"
+    establish = {"host_organisation": "Landkreis Celle", "annual_grant_cents": 270_000_00}
+    assert (await http.post(regions, json=establish, headers=MINISTRY)).status_code == 200
+    grant = {"year": 2025, "eligible_cost_cents": 100_000_00}
+    assert (await http.post(f"{regions}/grants", json=grant, headers=NBANK)).status_code == 200
 
     async def projected() -> bool:
         """Both projects, each fully: their events travel on partitions of their own, so
         the payment of one says nothing of the other's submission."""
         r = await http.get(f"{system.reporting.url}/overview", headers=MINISTRY)
         paid = r.status_code == 200 and r.json()["totals"]["disbursed_cents"] == 60_000_00
+        paid = paid and r.json()["regional_management"]["eu_cents"] == 60_000_00
         listed = await http.get(f"{system.reporting.url}/projects?region_id=dash", headers=MINISTRY)
         stages = sorted(p["stage"] for p in listed.json()) if listed.status_code == 200 else []
         return paid and stages == ["approved", "submitted"]
@@ -67,8 +74,9 @@ async def test_the_dashboard_shows_what_the_api_says(system: System) -> None:
         await page.goto(f"{system.reporting.url}/dashboard#token={token}")
         await page.wait_for_function("document.getElementById('kpi-committed').dataset.cents")
         assert await kpi(page, "envelope") == str(overview.envelope_cents)
-        for name in ("allocated", "committed", "disbursed", "available"):
+        for name in ("allocated", "committed", "disbursed", "available", "open_claims"):
             assert await kpi(page, name) == str(getattr(overview.totals, f"{name}_cents")), name
+        assert await kpi(page, "regional_management") == "6000000"  # 60,000 euros
         assert await page.text_content("#kpi-committed") == "240.000,00 €"
 
         await page.wait_for_selector("#chart-regionen .main-svg")

@@ -72,9 +72,10 @@ async function load() {
     document.getElementById("stand-anzeige").textContent =
       "Stand: " + (state.asOf ? new Date(state.asOf).toLocaleDateString("de-DE") : "aktuell");
     setKpi("kpi-envelope", overview.envelope_cents);
-    for (const k of ["allocated", "committed", "disbursed", "available"]) {
+    for (const k of ["allocated", "committed", "disbursed", "available", "open_claims"]) {
       setKpi("kpi-" + k, overview.totals[k + "_cents"]);
     }
+    setKpi("kpi-regional_management", overview.regional_management.eu_cents);
     drawRegions(overview, regions);
     drawTimeline(days);
     fillRegionFilter(regions);
