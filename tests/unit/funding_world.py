@@ -116,6 +116,11 @@ def proposal(**overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
+def available(funding: FundingApplication, fund: str = "EFRE") -> int:
+    """What the region's budget in `fund` has left to commit."""
+    return next(b.available_cents for b in funding.budgets("heidefinition") if b.fund == fund)
+
+
 def propose(funding: FundingApplication, **overrides: Any) -> UUID:
     state = funding.propose_project(region_id="heidefinition", meta=RM, **proposal(**overrides))
     return state.project_id

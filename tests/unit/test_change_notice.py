@@ -22,24 +22,15 @@ from tests.unit.funding_world import (
     NBANK,
     RM,
     approved,
-    funded_world,
+    available,
     propose,
     submitted,
 )
 
 
-@pytest.fixture
-def funding() -> FundingApplication:
-    return funded_world()[1]
-
-
 def amend(funding: FundingApplication, pid: object, **change: object) -> object:
     body = GrantAmendment(note="Änderungsantrag vom 2. Mai", **change)  # type: ignore[arg-type]
     return funding.amend_grant(pid, body, NBANK)  # type: ignore[arg-type]
-
-
-def available(funding: FundingApplication) -> int:
-    return next(b for b in funding.budgets("heidefinition") if b.fund == "EFRE").available_cents
 
 
 def test_an_extension_within_the_programmes_limits(funding: FundingApplication) -> None:

@@ -45,11 +45,6 @@ from tests.unit.funding_world import (
 )
 
 
-@pytest.fixture
-def funding() -> FundingApplication:
-    return funded_world()[1]
-
-
 def budget(funding: FundingApplication, fund: str = "EFRE") -> dict[str, int]:
     [b] = [b for b in funding.budgets("heidefinition") if b.fund == fund]
     return b.model_dump(exclude={"region_id", "fund", "version", "held_cuts"})

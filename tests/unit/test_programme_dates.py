@@ -10,12 +10,7 @@ from services.funding.application.commands import Approval, PriorityCheck, Vote
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import ProjectRuleBroken
 from shared.programme import BERLIN
-from tests.unit.funding_world import NBANK, RM, SCORES, SG, funded_world, propose, submitted
-
-
-@pytest.fixture
-def funding() -> FundingApplication:
-    return funded_world()[1]
+from tests.unit.funding_world import NBANK, RM, SCORES, SG, propose, submitted
 
 
 def today() -> date:

@@ -14,12 +14,7 @@ from services.funding.application.commands import (
 )
 from services.funding.application.funding import FundingApplication
 from services.funding.domain.rules import NotEnoughMoney, StepOutOfOrder
-from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world
-
-
-@pytest.fixture
-def funding() -> FundingApplication:
-    return funded_world()[1]
+from tests.unit.funding_world import EUR, NBANK, RM, approved, available
 
 
 def paid(funding: FundingApplication, euros: int) -> object:
@@ -34,10 +29,6 @@ def paid(funding: FundingApplication, euros: int) -> object:
 def proof(funding: FundingApplication, pid: object, euros: int) -> object:
     body = ProofOfUse(eligible_expenditure_cents=euros * EUR, note="VN geprüft")
     return funding.accept_proof_of_use(pid, body, NBANK)  # type: ignore[arg-type]
-
-
-def available(funding: FundingApplication) -> int:
-    return next(b for b in funding.budgets("heidefinition") if b.fund == "EFRE").available_cents
 
 
 def test_paid_beyond_the_final_grant_is_claimed_back_until_repaid(

@@ -25,7 +25,7 @@ from shared.idempotency import Idempotency
 from shared.settings import DEV_JWT_SECRET
 from tests.support import bearer
 from tests.unit.funding_ledgers import InProcessFunding, NeverAsked, Unreachable
-from tests.unit.funding_world import EUR, MINISTRY, approved, funded_world
+from tests.unit.funding_world import EUR, MINISTRY, approved, available, funded_world
 
 REFUSAL = (
     "budget cut: 600.000,00 € are committed in the EFRE budget of heidefinition; "
@@ -53,10 +53,6 @@ def cut(regions: RegionsApplication, euros: int, **kw: Any) -> Any:
 def efre(regions: RegionsApplication) -> int:
     budget = regions.get_region("heidefinition").budget
     return next(b.amount_cents for b in budget if b.fund == "EFRE")
-
-
-def available(funding: FundingApplication) -> int:
-    return next(b.available_cents for b in funding.budgets("heidefinition") if b.fund == "EFRE")
 
 
 def test_a_cut_below_what_is_committed_is_refused_with_fundings_message(world: Any) -> None:
