@@ -6,9 +6,6 @@ had recorded by then."""
 
 from datetime import UTC, date, datetime
 
-import asyncpg
-
-from services.funding.adapters.public_events import to_public as funding_public
 from services.funding.application.commands import (
     Approval,
     Disbursement,
@@ -18,11 +15,8 @@ from services.funding.application.commands import (
 from services.funding.application.funding import FundingApplication
 from services.reporting.adapters.business_dates import MEANING, by_business_date
 from services.reporting.adapters.figures import figures
-from services.reporting.adapters.projections import project
-from services.reporting.adapters.schema import SCHEMA
-from shared.events import CloudEvent, contract_for
-from tests import support
-from tests.unit.funding_world import EUR, NBANK, RM, funded_world, public_events, submitted
+from tests.integration.read_models import parsed, projected, published
+from tests.unit.funding_world import EUR, NBANK, RM, funded_world, submitted
 
 
 def scenario(funding: FundingApplication) -> None:
@@ -47,15 +41,7 @@ async def test_figures_by_the_date_of_the_decision_not_of_the_record(
 ) -> None:
     regions, funding = funded_world()
     scenario(funding)
-    events: list[CloudEvent] = list(public_events(regions))
-    for n in funding.recorder.select_notifications(start=1, limit=10_000):
-        events.extend(funding_public(funding.mapper.to_domain_event(n)))
-    parsed = [(ce, contract_for(ce.type).model_validate(ce.data)) for ce in events]  # type: ignore[union-attr]
-    conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
-    try:
-        await conn.execute(SCHEMA)
-        async with conn.transaction():
-            await project(conn, parsed, support.read_at(parsed))
+    async with projected(fresh_database, parsed(published(regions, funding))) as conn:
 
         def efre(rows: list[dict[str, object]]) -> dict[str, object]:
             return next(r for r in rows if r["fund"] == "EFRE")
@@ -77,5 +63,3 @@ async def test_figures_by_the_date_of_the_decision_not_of_the_record(
         # As of the end of 2025 (what had been recorded then): nothing, all came later.
         recorded = await figures(conn, None, datetime(2025, 12, 31, 23, tzinfo=UTC))
         assert sum(r["committed_cents"] for r in recorded.rows) == 0
-    finally:
-        await conn.close()

@@ -6,7 +6,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import asyncpg
 import pytest
 from openpyxl import load_workbook
 
@@ -19,10 +18,8 @@ from services.reporting.adapters.eu_reports import (
     as_xlsx,
     list_of_operations,
 )
-from services.reporting.adapters.projections import project
-from services.reporting.adapters.schema import SCHEMA
 from shared.errors import DomainError
-from tests import support
+from tests.integration.read_models import projected
 from tests.integration.test_reporting_figures import everything
 
 FIXTURE = json.loads((Path(__file__).parent.parent / "fixtures" / "eu_reports.json").read_text())
@@ -30,11 +27,7 @@ FIXTURE = json.loads((Path(__file__).parent.parent / "fixtures" / "eu_reports.js
 
 async def test_the_eu_reports_match_the_hand_checked_figures(fresh_database: str) -> None:
     events, _ = everything()
-    conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
-    try:
-        await conn.execute(SCHEMA)
-        async with conn.transaction():
-            await project(conn, events, support.read_at(events))
+    async with projected(fresh_database, events) as conn:
         operations = await list_of_operations(conn)
         assert as_json(operations) == FIXTURE["operations"]
         this_year = await art42_tables(conn, date(2026, 11, 30))
@@ -42,8 +35,6 @@ async def test_the_eu_reports_match_the_hand_checked_figures(fresh_database: str
         assert await art42_tables(conn, date(2026, 9, 30)) == []  # nothing selected yet then
         with pytest.raises(DomainError, match="not a transmission date"):
             await art42_tables(conn, date(2026, 11, 29))
-    finally:
-        await conn.close()
 
     text = as_csv(operations, OPERATION_COLUMNS)
     assert "Mustermann" not in text  # the contact person never reaches a report

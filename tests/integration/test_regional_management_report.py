@@ -3,14 +3,9 @@ top-up, in the overview's figures, live and as of any past moment (replayed)."""
 
 from datetime import date
 
-import asyncpg
-
 from services.reporting.adapters.figures import figures
-from services.reporting.adapters.projections import project
-from services.reporting.adapters.schema import SCHEMA
-from shared.events import contract_for
-from tests import support
-from tests.unit.funding_world import EUR, MINISTRY, NBANK, public_events, regions_world
+from tests.integration.read_models import parsed, projected, published
+from tests.unit.funding_world import EUR, MINISTRY, NBANK, regions_world
 
 
 async def test_the_overview_shows_the_regional_managements_grants(fresh_database: str) -> None:
@@ -24,13 +19,8 @@ async def test_the_overview_shows_the_regional_managements_grants(fresh_database
             "heidefinition", year=year, eligible_cost_cents=euros * EUR, decided_on=None,
             note=None, meta=NBANK,
         )  # fmt: skip
-    events = list(public_events(regions))
-    parsed = [(ce, contract_for(ce.type).model_validate(ce.data)) for ce in events]  # type: ignore[union-attr]
-    conn = await asyncpg.connect(support.dsn(fresh_database), statement_cache_size=0)
-    try:
-        await conn.execute(SCHEMA)
-        async with conn.transaction():
-            await project(conn, parsed, support.read_at(parsed))
+    events = published(regions)
+    async with projected(fresh_database, parsed(events)) as conn:
         live = await figures(conn, None)
         # 2024: 270,000 € (capped) = 180,000 EU + 90,000 Land; 2025: 90,000 = 60,000 + 30,000.
         assert live.regional_management == {"eu_cents": 240_000 * EUR, "land_cents": 120_000 * EUR}
@@ -38,5 +28,3 @@ async def test_the_overview_shows_the_regional_managements_grants(fresh_database
         assert replayed.regional_management == live.regional_management
         before = await figures(conn, None, events[-2].time)
         assert before.regional_management == {"eu_cents": 180_000 * EUR, "land_cents": 90_000 * EUR}
-    finally:
-        await conn.close()

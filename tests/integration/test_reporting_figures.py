@@ -8,7 +8,6 @@ from typing import Any
 import asyncpg
 import pytest
 
-from services.funding.adapters.public_events import to_public as funding_public
 from services.funding.application.commands import (
     Disbursement,
     GrantAmendment,
@@ -21,9 +20,10 @@ from services.funding.application.funding import FundingApplication
 from services.reporting.adapters.figures import Figures, figures, models_as_of
 from services.reporting.adapters.projections import project
 from services.reporting.adapters.schema import SCHEMA
-from shared.events import CloudEvent, PublicEvent, contract_for, types_of, v1
+from shared.events import CloudEvent, PublicEvent, types_of, v1
 from tests import support
-from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world, propose, public_events
+from tests.integration.read_models import parsed, published
+from tests.unit.funding_world import EUR, NBANK, RM, approved, funded_world, propose
 
 
 def scenario(funding: FundingApplication, claim: bool) -> None:
@@ -80,19 +80,12 @@ def everything(
 ) -> tuple[list[tuple[CloudEvent, PublicEvent | None]], FundingApplication]:
     regions, funding = funded_world()
     scenario(funding, claim)
-    events = list(public_events(regions))
-    for n in funding.recorder.select_notifications(start=1, limit=10_000):
-        events.extend(funding_public(funding.mapper.to_domain_event(n)))
-    events.sort(key=lambda ce: ce.time)
+    events = published(regions, funding)
     commitments = [i for i, ce in enumerate(events) if ce.type in types_of("FundsCommitted")]
     assert len(commitments) == 3 + 2 * claim  # a change notice commits too
     if first_commitment_as_v1:
         events[commitments[0]] = as_published_before_v2(events[commitments[0]])
-    parsed = []
-    for ce in events:
-        contract = contract_for(ce.type)
-        parsed.append((ce, contract.model_validate(ce.data) if contract else None))
-    return parsed, funding
+    return parsed(events), funding
 
 
 def comparable(f: Figures) -> tuple[Any, ...]:

@@ -7,16 +7,14 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-import asyncpg
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from services.reporting.adapters.projections import project
-from services.reporting.adapters.schema import SCHEMA
 from services.reporting.bootstrap import create_api
 from services.reporting.settings import ReportingSettings
 from tests import support
+from tests.integration.read_models import projected
 from tests.integration.test_reporting_figures import everything
 
 AUDITOR = support.bearer("auditor")
@@ -33,14 +31,8 @@ async def filled(database: str) -> int:
         ce.model_copy(update={"data": data}),
         payload.model_copy(update={"title": FORMULA}),
     )
-    conn = await asyncpg.connect(support.dsn(database))
-    try:
-        await conn.execute(SCHEMA)
-        async with conn.transaction():
-            await project(conn, events, support.read_at(events))
-    finally:
-        await conn.close()
-    return len(events)
+    async with projected(database, events):
+        return len(events)
 
 
 @pytest.fixture
