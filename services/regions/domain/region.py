@@ -24,11 +24,11 @@ from services.regions.domain.rules import (
     check_members,
     check_positive,
     check_seats,
-    regional_management_cap,
+    regional_management_category,
     regional_management_grant,
 )
 from shared.es import stable_id
-from shared.programme import BERLIN, rm_category
+from shared.programme import BERLIN, RM_CAP_CENTS, Category
 
 
 def region_aggregate_id(region_id: str) -> UUID:
@@ -198,8 +198,12 @@ class Region(Aggregate):
         self.steering_group_constituted_on = constituted_on
 
     @property
+    def regional_management_category(self) -> Category:
+        return regional_management_category(self.members, self.lead_partner)
+
+    @property
     def regional_management_cap_cents(self) -> int:
-        return regional_management_cap(self.members, self.lead_partner)
+        return RM_CAP_CENTS[self.regional_management_category]
 
     def establish_regional_management(
         self,
@@ -258,12 +262,11 @@ class Region(Aggregate):
             raise RegionError(
                 f"regional management: the grant notice's date {decided_on} lies in the future"
             )
-        keys = {m["name"]: m["kreisschluessel"] for m in self.members}
         granted = sum(
             g["grant_cents"] for g in self.regional_management_grants if g["year"] == year
         )
         grant = regional_management_grant(
-            year, eligible_cost_cents, rm_category(keys, self.lead_partner), granted
+            year, eligible_cost_cents, self.regional_management_category, granted
         )
         self._grant_regional_management(self.region_id, grant, decided_on, note, meta)
         return grant

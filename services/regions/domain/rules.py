@@ -115,11 +115,10 @@ def check_seats(seats: Sequence[Seat], arl: str) -> None:
         raise RegionError(f"the responsible ArL ({arl}) must sit in the steering group")
 
 
-def regional_management_cap(members: Sequence[Member], lead_partner: str | None) -> int:
-    """The cap on the regional management's grant a year, by its applicant's category
-    (the lead partner's district; shared/programme.py)."""
-    keys = {m["name"]: m["kreisschluessel"] for m in members}
-    return RM_CAP_CENTS[rm_category(keys, lead_partner)]
+def regional_management_category(members: Sequence[Member], lead_partner: str | None) -> Category:
+    """The regional management's category of region: its applicant's, the lead partner's
+    district (shared/programme.py). Its cap (RM_CAP_CENTS) and rates follow it."""
+    return rm_category({m["name"]: m["kreisschluessel"] for m in members}, lead_partner)
 
 
 class RmGrant(TypedDict):
