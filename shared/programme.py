@@ -18,7 +18,6 @@ from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the programme's days are German days
-ENVELOPE_CENTS = 96_000_000_00  # EU funds of the programme, EFRE and ESF+
 
 Fund = Literal["EFRE", "ESF+"]
 FUNDS: tuple[Fund, ...] = get_args(Fund)
@@ -51,7 +50,6 @@ Stage = Literal[
     "proposed", "priority_checked", "referred_elsewhere", "endorsed", "rejected", "submitted",
     "approved", "refused", "proof_accepted", "closed", "withdrawn",
 ]  # fmt: skip
-STAGES: tuple[Stage, ...] = get_args(Stage)
 
 # Who publishes the events: the CloudEvents `source` of each service.
 REGIONS_SOURCE = "/zukunftsregionen/regions"
